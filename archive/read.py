@@ -1,0 +1,240 @@
+"""The public read API of a zwgk archive.
+
+Other programs (notebooks, dashboards, pipelines) read the archive through this module: it
+opens the database read-only, so it is safe while a crawl is writing (WAL), and it returns
+plain dataclasses. It imports only the standard library.
+
+Example::
+
+    from archive import read
+    with read.open_archive("archive.db") as arc:
+        for doc in arc.documents(site_id="sample"):
+            print(doc.url, doc.title, doc.publish_date)
+        for v in arc.history("http://127.0.0.1:8765/zwgk/fzzf/202402/t20240227_1001.html"):
+            print(v.version_no, v.created_at, v.chars)
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.exceptions import ArchiveError
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    name: str
+    adcode: str
+    start_urls: list[str]
+    allowed_domains: list[str]
+    first_seen: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    site_id: str
+    trigger: str
+    started_at: str
+    ended_at: str | None
+    outcome: str
+    finish_reason: str | None
+    pages_fetched: int
+    documents_new: int
+    documents_changed: int
+    documents_unchanged: int
+    fetches_failed: int
+    error: str | None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document (one canonical URL) with its current version's metadata."""
+
+    id: int
+    url: str
+    site_id: str
+    status: str
+    first_seen: str
+    last_seen: str
+    version_count: int
+    title: str | None
+    publish_date: str | None
+    publisher: str | None
+    index_no: str | None
+    doc_no: str | None
+    text_hash: str | None
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a document: what the page said from `created_at` on."""
+
+    id: int
+    document_id: int
+    version_no: int
+    fetch_id: int
+    created_at: str
+    text_hash: str
+    title: str | None
+    publish_date: str | None
+    publish_date_raw: str | None
+    publisher: str | None
+    index_no: str | None
+    doc_no: str | None
+    category: str | None
+    written_date: str | None
+    validity: str | None
+    source: str | None
+    metadata: dict[str, str]
+    attachments: list[dict[str, str]]
+    extractor_version: str
+    text: str
+    text_norm: str
+    chars: int
+
+
+_DOC_SELECT = """
+    SELECT d.id, d.url, d.site_id, d.status, d.first_seen, d.last_seen, d.version_count,
+           v.title, v.publish_date, v.publisher, v.index_no, v.doc_no, v.text_hash
+    FROM documents d LEFT JOIN versions v ON v.id = d.current_version_id
+"""
+_VERSION_SELECT = """
+    SELECT v.id, v.document_id, v.version_no, v.fetch_id, v.created_at, v.text_hash, v.title,
+           v.publish_date, v.publish_date_raw, v.publisher, v.index_no, v.doc_no, v.category,
+           v.written_date, v.validity, v.source, v.metadata, v.attachments, v.extractor_version,
+           t.text, t.text_norm, t.chars
+    FROM versions v JOIN texts t ON t.hash = v.text_hash
+"""
+
+
+class Archive:
+    """A read-only view of an archive file. Use as a context manager or call close()."""
+
+    def __init__(self, path: str | Path) -> None:
+        path = Path(path)
+        if not path.is_file():
+            raise ArchiveError(f"{path}: no archive here (run a crawl first, or pass --db)")
+        try:
+            self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA query_only = ON")
+            tables = {
+                r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{path} is not a readable zwgk archive ({exc})") from exc
+        if "documents" not in tables:
+            raise ArchiveError(f"{path} is not a zwgk archive (no documents table)")
+        self.path = path
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _rows(self, sql: str, params: list | tuple = ()) -> list[sqlite3.Row]:
+        # one statement, one implicit read transaction: no long-lived snapshot is held
+        return self.conn.execute(sql, params).fetchall()
+
+    def sites(self) -> list[Site]:
+        return [
+            Site(
+                id=r["id"],
+                name=r["name"],
+                adcode=r["adcode"],
+                start_urls=json.loads(r["start_urls"]),
+                allowed_domains=json.loads(r["allowed_domains"]),
+                first_seen=r["first_seen"],
+                updated_at=r["updated_at"],
+            )
+            for r in self._rows("SELECT * FROM sites ORDER BY id")
+        ]
+
+    def runs(self, site_id: str | None = None, limit: int = 50) -> list[Run]:
+        where, params = ("WHERE site_id = ?", [site_id]) if site_id else ("", [])
+        rows = self._rows(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?", [*params, limit])
+        return [Run(**{k: r[k] for k in Run.__dataclass_fields__}) for r in rows]
+
+    def documents(self, site_id: str | None = None) -> list[Document]:
+        where, params = ("WHERE d.site_id = ?", [site_id]) if site_id else ("", [])
+        return [
+            Document(**dict(r)) for r in self._rows(f"{_DOC_SELECT} {where} ORDER BY d.id", params)
+        ]
+
+    def document(self, url: str) -> Document | None:
+        rows = self._rows(f"{_DOC_SELECT} WHERE d.url = ?", [url])
+        return Document(**dict(rows[0])) if rows else None
+
+    def history(self, url: str) -> list[Version]:
+        """Every version of the document at `url`, oldest first (empty if unknown)."""
+        rows = self._rows(
+            f"{_VERSION_SELECT} JOIN documents d ON d.id = v.document_id WHERE d.url = ? ORDER BY v.version_no",
+            [url],
+        )
+        return [_version(r) for r in rows]
+
+    def urls_of_text(self, text_hash: str) -> list[str]:
+        """Every document URL that has served this exact (normalised) text."""
+        return [
+            r["url"]
+            for r in self._rows(
+                "SELECT url FROM text_urls WHERE text_hash = ? ORDER BY url", [text_hash]
+            )
+        ]
+
+    def raw_body(self, fetch_id: int) -> bytes | None:
+        """The raw response body of a fetch, exactly as received."""
+        rows = self._rows(
+            "SELECT b.codec, b.data FROM fetches f JOIN bodies b ON b.sha256 = f.body_sha256 WHERE f.id = ?",
+            [fetch_id],
+        )
+        if not rows:
+            return None
+        if rows[0]["codec"] != "zlib":
+            raise ArchiveError(f"fetch {fetch_id}: unknown body codec {rows[0]['codec']!r}")
+        return zlib.decompress(rows[0]["data"])
+
+    def fetches(self, run_id: int) -> Iterator[sqlite3.Row]:
+        yield from self._rows(
+            "SELECT id, url, status, kind, fetched_at, error FROM fetches WHERE run_id = ? ORDER BY id",
+            [run_id],
+        )
+
+    def stats(self) -> dict[str, int]:
+        """Counts of the archive's main tables and document states."""
+        one = lambda sql: self._rows(sql)[0][0]  # noqa: E731
+        return {
+            "sites": one("SELECT count(*) FROM sites"),
+            "runs": one("SELECT count(*) FROM runs"),
+            "fetches": one("SELECT count(*) FROM fetches"),
+            "documents": one("SELECT count(*) FROM documents"),
+            "documents_live": one("SELECT count(*) FROM documents WHERE status = 'live'"),
+            "versions": one("SELECT count(*) FROM versions"),
+            "texts": one("SELECT count(*) FROM texts"),
+            "bodies": one("SELECT count(*) FROM bodies"),
+            "body_bytes_stored": one("SELECT coalesce(sum(length(data)), 0) FROM bodies"),
+        }
+
+
+def _version(r: sqlite3.Row) -> Version:
+    values = dict(r)
+    values["metadata"] = json.loads(values["metadata"] or "{}")
+    values["attachments"] = json.loads(values["attachments"] or "[]")
+    return Version(**values)
+
+
+def open_archive(path: str | Path) -> Archive:
+    """Open an archive read-only."""
+    return Archive(path)

@@ -1,0 +1,178 @@
+"""The archive's schema, changed only through numbered migrations.
+
+The database is a public interface (docs/schema.md documents every table and column). A
+migration is never edited once released: later changes are new migrations, and
+tests/test_schema.py upgrades a database made by every earlier version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from archive.exceptions import ArchiveError
+
+migrations = Migrations("zwgk")
+MIGRATION_NAMES: list[str] = []  # in order; SCHEMA_VERSION is their count
+
+
+def migration(fn):
+    """Register a schema migration; names are m<NNN>_<what> and never change once released."""
+    MIGRATION_NAMES.append(fn.__name__)
+    return migrations()(fn)
+
+
+@migration
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE sites (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            adcode TEXT NOT NULL,
+            start_urls TEXT NOT NULL,        -- JSON list
+            allowed_domains TEXT NOT NULL,   -- JSON list
+            seed_source TEXT,
+            first_seen TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            site_id TEXT NOT NULL REFERENCES sites(id),
+            trigger TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            outcome TEXT NOT NULL DEFAULT 'running',
+            finish_reason TEXT,
+            pages_fetched INTEGER NOT NULL DEFAULT 0,
+            documents_new INTEGER NOT NULL DEFAULT 0,
+            documents_changed INTEGER NOT NULL DEFAULT 0,
+            documents_unchanged INTEGER NOT NULL DEFAULT 0,
+            fetches_failed INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            zwgk_version TEXT NOT NULL
+        );
+        CREATE INDEX runs_site ON runs(site_id, started_at);
+        CREATE TABLE bodies (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            codec TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE TABLE fetches (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            site_id TEXT NOT NULL REFERENCES sites(id),
+            url TEXT NOT NULL,
+            requested_url TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            method TEXT NOT NULL DEFAULT 'GET',
+            status INTEGER,
+            kind TEXT NOT NULL,
+            headers TEXT,                    -- JSON object of response headers
+            content_type TEXT,
+            encoding TEXT,
+            body_sha256 TEXT REFERENCES bodies(sha256),
+            body_size INTEGER,
+            text_hash TEXT REFERENCES texts(hash),
+            error TEXT
+        );
+        CREATE INDEX fetches_url ON fetches(url, fetched_at);
+        CREATE INDEX fetches_run ON fetches(run_id);
+        CREATE TABLE texts (
+            hash TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            text_norm TEXT NOT NULL,
+            traditional INTEGER NOT NULL,
+            chars INTEGER NOT NULL,
+            first_seen TEXT NOT NULL
+        );
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            site_id TEXT NOT NULL REFERENCES sites(id),
+            status TEXT NOT NULL DEFAULT 'live',
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            last_fetch_id INTEGER REFERENCES fetches(id),
+            current_version_id INTEGER REFERENCES versions(id),
+            version_count INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX documents_site ON documents(site_id);
+        CREATE TABLE versions (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            version_no INTEGER NOT NULL,
+            fetch_id INTEGER NOT NULL REFERENCES fetches(id),
+            run_id INTEGER REFERENCES runs(id),
+            created_at TEXT NOT NULL,
+            text_hash TEXT NOT NULL REFERENCES texts(hash),
+            title TEXT,
+            publish_date TEXT,
+            publish_date_raw TEXT,
+            publisher TEXT,
+            index_no TEXT,
+            doc_no TEXT,
+            category TEXT,
+            written_date TEXT,
+            validity TEXT,
+            source TEXT,
+            metadata TEXT,                   -- JSON: every raw label/value found on the page
+            attachments TEXT,                -- JSON list of {"url","name"}
+            extractor_version TEXT NOT NULL,
+            UNIQUE (document_id, version_no)
+        );
+        CREATE INDEX versions_text ON versions(text_hash);
+        CREATE TRIGGER versions_append_only_u BEFORE UPDATE ON versions
+            BEGIN SELECT RAISE(ABORT, 'versions are append-only'); END;
+        CREATE TRIGGER versions_append_only_d BEFORE DELETE ON versions
+            BEGIN SELECT RAISE(ABORT, 'versions are append-only'); END;
+        CREATE TRIGGER texts_immutable BEFORE UPDATE ON texts
+            BEGIN SELECT RAISE(ABORT, 'texts are immutable'); END;
+        CREATE VIEW text_urls AS
+            SELECT DISTINCT v.text_hash, d.url, d.site_id
+            FROM versions v JOIN documents d ON d.id = v.document_id;
+        """
+    )
+
+
+SCHEMA_VERSION = len(MIGRATION_NAMES)
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if absent) and migrate an archive for writing, in WAL mode.
+
+    A file that is not a readable SQLite database is never replaced: the error names it.
+    """
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise ArchiveError(f"{path} is a directory, not an archive file")
+    try:
+        conn = sqlite3.connect(str(path), timeout=30)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA busy_timeout = 30000")
+        if db.journal_mode != "wal":
+            db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        check_not_newer(db, path)
+        migrations.apply(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(
+            f"{path} is not a usable zwgk archive ({exc}); zwgk will not modify it: "
+            "restore it from a backup or move it aside and start a new archive"
+        ) from exc
+    return db
+
+
+def check_not_newer(db: sqlite_utils.Database, path: Path) -> None:
+    known = set(MIGRATION_NAMES)
+    applied = {m.name for m in migrations.applied(db)}
+    unknown = sorted(applied - known)
+    if unknown:
+        raise ArchiveError(
+            f"{path} was written by a newer zwgk (migrations {', '.join(unknown)}); upgrade zwgk"
+        )

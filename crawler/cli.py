@@ -1,0 +1,352 @@
+"""The `zwgk` command line. Every command has help text with an example; errors are one line."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from archive.exceptions import ArchiveError
+from archive.read import Archive, open_archive
+from crawler import __version__
+from crawler.exceptions import ExtractionError, SeedError, ZwgkError
+
+DEFAULT_DB = "archive.db"
+DEFAULT_SEEDS = "seeds"
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    default=DEFAULT_DB,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Archive database file.",
+)
+seeds_option = click.option(
+    "--seeds",
+    "seeds_dir",
+    default=DEFAULT_SEEDS,
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder of seed files (one <site_id>.toml per portal).",
+)
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's debug log.")
+
+
+@click.group()
+@click.version_option(__version__, prog_name="zwgk")
+def cli() -> None:
+    """zwgk: archive the 政务公开 sections of Chinese county government portals.
+
+    \b
+    Example:
+        zwgk demo                    # crawl the bundled sample portal into ./archive.db
+        zwgk crawl --site fangcheng  # crawl one seeded portal
+    """
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--revision", default=1, show_default=True, help="Revision of the sample portal to serve."
+)
+@verbose_option
+def demo(db_path: str, revision: int, verbose: bool) -> None:
+    """Serve the bundled sample county portal on 127.0.0.1, crawl it, print what was archived.
+
+    \b
+    Example:
+        zwgk demo --db /tmp/demo.db
+    """
+    from crawler.runner import run_crawls
+    from crawler.sample_portal import start_server
+    from crawler.seeds import load_seed
+
+    site = load_seed(_bundled_sample_seed())
+    server, base_url = start_server(revision=revision)
+    try:
+        click.echo(f"serving the sample portal at {base_url} (revision {revision})")
+        run_ids = run_crawls(
+            [site.rebased(base_url)], db_path, trigger="demo", log_level=_log_level(verbose)
+        )
+    finally:
+        server.shutdown()
+    _print_runs(db_path, run_ids, list_documents=True)
+
+
+def _bundled_sample_seed() -> Path:
+    path = Path(__file__).resolve().parent.parent / "seeds" / "sample.toml"
+    if not path.exists():
+        raise SeedError(f"{path}: the sample portal's seed is missing from this checkout")
+    return path
+
+
+@cli.command()
+@click.option("--site", "site_ids", multiple=True, help="Site id (repeatable).")
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every seeded site.")
+@click.option(
+    "--trigger",
+    default="manual",
+    show_default=True,
+    help="Recorded on the run: manual, schedule, …",
+)
+@seeds_option
+@db_option
+@verbose_option
+def crawl(
+    site_ids: tuple[str, ...],
+    all_sites: bool,
+    trigger: str,
+    seeds_dir: str,
+    db_path: str,
+    verbose: bool,
+) -> None:
+    """Crawl seeded portals' 政务公开 sections into the archive.
+
+    \b
+    Example:
+        zwgk crawl --site sample --db archive.db
+        zwgk crawl --all
+    """
+    from crawler.runner import run_crawls
+    from crawler.seeds import find_site, load_seeds
+
+    if all_sites == bool(site_ids):
+        raise click.UsageError("give --site ID (one or more) or --all")
+    folder = Path(seeds_dir)
+    sites = load_seeds(folder) if all_sites else [find_site(folder, s) for s in site_ids]
+    run_ids = run_crawls(sites, db_path, trigger=trigger, log_level=_log_level(verbose))
+    if not _print_runs(db_path, run_ids):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option(
+    "--depth",
+    default=0,
+    show_default=True,
+    help="Also archive pages linked from it on its host, N hops deep.",
+)
+@seeds_option
+@db_option
+@verbose_option
+def fetch(urls: tuple[str, ...], depth: int, seeds_dir: str, db_path: str, verbose: bool) -> None:
+    """Fetch pages now and archive each as a document (robots.txt still applies).
+
+    \b
+    Example:
+        zwgk fetch http://127.0.0.1:8765/zwgk/fzzf/202402/t20240227_1001.html
+    """
+    from crawler.runner import run_crawls
+    from crawler.seeds import SiteConfig, adhoc_site, load_seeds, site_for_url
+
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+    seeded = load_seeds(Path(seeds_dir)) if Path(seeds_dir).is_dir() else []
+    groups: dict[str, tuple[SiteConfig, list[str]]] = {}
+    for url in urls:
+        site = site_for_url(url, seeded) or adhoc_site(url)
+        groups.setdefault(site.id, (site, []))[1].append(url)
+    fetch_sites = [
+        dataclasses.replace(site, start_urls=tuple(site_urls))
+        for site, site_urls in groups.values()
+    ]
+    run_ids = run_crawls(
+        fetch_sites,
+        db_path,
+        trigger="fetch",
+        mode="fetch",
+        depth=depth,
+        log_level=_log_level(verbose),
+    )
+    if not _print_runs(db_path, run_ids, list_documents=True):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--url", help="The page's original URL (for resolving links), when SOURCE is a file.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@db_option
+def extract(source: str, url: str | None, as_json: bool, db_path: str) -> None:
+    """Extract text and metadata from a saved page (a file, or the latest capture of a URL in the archive).
+
+    Nothing is fetched.
+
+    \b
+    Example:
+        zwgk extract page.html --url http://www.example.gov.cn/zwgk/t20240227_1.html --json
+    """
+    from crawler.extraction import Extractor, decode_html
+
+    if source.startswith(("http://", "https://")):
+        body, content_type = _latest_capture(db_path, source)
+        url = url or source
+    else:
+        path = Path(source)
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            raise ZwgkError(f"{source}: cannot read ({exc.strerror})") from exc
+        content_type = None
+        url = url or path.resolve().as_uri()
+    html, _encoding = decode_html(body, content_type)
+    result = Extractor().extract(html, url).to_dict()
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    for key, value in result.items():
+        if key != "text":
+            click.echo(f"{key}: {value}")
+    click.echo("")
+    click.echo(result["text"])
+
+
+def _latest_capture(db_path: str, url: str) -> tuple[bytes, str | None]:
+    from crawler.discovery import canonical_url
+
+    with open_archive(db_path) as arc:
+        row = arc.conn.execute(
+            "SELECT id, content_type FROM fetches WHERE url = ? AND body_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [canonical_url(url)],
+        ).fetchone()
+        if row is None:
+            raise ZwgkError(f"{url}: no capture in {db_path}")
+        return arc.raw_body(row["id"]) or b"", row["content_type"]
+
+
+@cli.command()
+@seeds_option
+def sites(seeds_dir: str) -> None:
+    """List and validate the seed files; exits non-zero if any is invalid.
+
+    \b
+    Example:
+        zwgk sites --seeds seeds/
+    """
+    from crawler.seeds import load_seed, seed_paths
+
+    bad = 0
+    for path in seed_paths(Path(seeds_dir)):
+        try:
+            site = load_seed(path)
+        except SeedError as exc:
+            bad += 1
+            click.echo(f"INVALID {exc}", err=True)
+            continue
+        click.echo(f"{site.id:<24} {site.adcode}  {site.name}  {' '.join(site.start_urls)}")
+    if bad:
+        raise ZwgkError(f"{bad} invalid seed file(s) in {seeds_dir}")
+
+
+@cli.command()
+@click.argument("url")
+@db_option
+def history(url: str, db_path: str) -> None:
+    """List the archived versions of a document.
+
+    \b
+    Example:
+        zwgk history http://127.0.0.1:8765/zwgk/fzzf/202402/t20240227_1001.html
+    """
+    from crawler.discovery import canonical_url
+
+    with open_archive(db_path) as arc:
+        doc = arc.document(canonical_url(url))
+        if doc is None:
+            raise ZwgkError(f"{url}: not in {db_path}")
+        click.echo(
+            f"{doc.url}  [{doc.status}]  first seen {doc.first_seen}, last seen {doc.last_seen}"
+        )
+        for v in arc.history(doc.url):
+            click.echo(
+                f"  v{v.version_no}  {v.created_at}  {v.chars:>7} chars  {v.publish_date or '-':<10}  {v.title or ''}"
+            )
+
+
+@cli.command()
+@click.option("--site", "site_id", help="Only this site's runs.")
+@db_option
+def stats(site_id: str | None, db_path: str) -> None:
+    """Print archive totals and the latest crawl runs.
+
+    \b
+    Example:
+        zwgk stats --site sample
+    """
+    with open_archive(db_path) as arc:
+        for key, value in arc.stats().items():
+            click.echo(f"{key:<20} {value}")
+        click.echo("")
+        _print_run_table(arc, arc.runs(site_id=site_id, limit=20))
+
+
+def _print_run_table(arc: Archive, runs) -> None:
+    click.echo(
+        f"{'run':>4}  {'site':<16} {'trigger':<8} {'started':<24} {'outcome':<17} pages  new  chg  same  failed"
+    )
+    for r in runs:
+        click.echo(
+            f"{r.id:>4}  {r.site_id:<16} {r.trigger:<8} {r.started_at:<24} {r.outcome:<17} "
+            f"{r.pages_fetched:>5} {r.documents_new:>4} {r.documents_changed:>4} {r.documents_unchanged:>5} {r.fetches_failed:>7}"
+        )
+
+
+def _print_runs(db_path: str, run_ids: list[int], list_documents: bool = False) -> bool:
+    """Summarise the runs just made; True when every run finished."""
+    if not run_ids:
+        raise ZwgkError("no crawl ran (see the log above)")
+    with open_archive(db_path) as arc:
+        runs = [r for r in arc.runs(limit=1_000_000) if r.id in run_ids]
+        if list_documents:
+            for run in runs:
+                rows = arc.conn.execute(
+                    """SELECT v.version_no, v.publish_date, v.title, t.chars, d.url FROM versions v
+                       JOIN documents d ON d.id = v.document_id JOIN texts t ON t.hash = v.text_hash
+                       WHERE v.run_id = ? ORDER BY v.publish_date DESC, d.url""",
+                    [run.id],
+                ).fetchall()
+                for r in rows:
+                    tag = "new" if r["version_no"] == 1 else f"v{r['version_no']}"
+                    click.echo(
+                        f"  {tag:<4} {r['publish_date'] or '-':<10} {r['chars']:>6} chars  {r['title'] or '(no title)'}  {r['url']}"
+                    )
+        _print_run_table(arc, runs)
+    click.echo(f"archive: {db_path}")
+    return all(r.outcome in ("finished", "stopped_at_limit") for r in runs)
+
+
+def _log_level(verbose: bool) -> str:
+    return "DEBUG" if verbose else "INFO"
+
+
+def main() -> None:
+    """Entry point: known errors become one line on stderr and exit status 1."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (ZwgkError, ArchiveError, ExtractionError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: a sentence, not a traceback
+        click.echo(f"error: unexpected {type(exc).__name__}: {exc} (please report this)", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

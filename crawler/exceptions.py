@@ -1,0 +1,13 @@
+"""Typed errors of the crawler package; the CLI turns them into one-line messages."""
+
+
+class ZwgkError(Exception):
+    """Base class for errors that reach a person as one sentence."""
+
+
+class SeedError(ZwgkError):
+    """A seed file is missing, unreadable or invalid."""
+
+
+class ExtractionError(ZwgkError):
+    """A page could not be turned into text and metadata."""

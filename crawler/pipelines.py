@@ -1,0 +1,177 @@
+"""Item pipelines: thin adapters from Scrapy to the plain functions of each stage.
+
+extract (crawler/extraction.py) -> normalise (crawler/normalise.py) -> dedup (crawler/dedup.py)
+-> archive (archive/writer.py). A stage that fails on one page records why on the item; the
+page is still archived as a fetch and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from archive.writer import ArchiveWriter, DocumentContent, FetchRecord, SiteRecord
+from crawler import __version__
+from crawler.dedup import ExactDeduper
+from crawler.exceptions import ExtractionError
+from crawler.extraction import EXTRACTOR_VERSION, Extractor
+from crawler.items import PageItem
+from crawler.normalise import Normaliser
+
+logger = logging.getLogger(__name__)
+# Scrapy's close reason -> the run's outcome
+RUN_OUTCOMES = {
+    "finished": "finished",
+    "closespider_pagecount": "stopped_at_limit",
+    "shutdown": "interrupted",
+}
+
+
+class ExtractPipeline:
+    def __init__(self) -> None:
+        self.extractor = Extractor()
+
+    def process_item(self, item: PageItem, spider=None) -> PageItem:
+        if item.kind != "document" or item.html is None:
+            return item
+        try:
+            item.extracted = self.extractor.extract(item.html, item.url)
+        except ExtractionError as exc:
+            item.error = f"extraction failed: {exc}"
+            logger.warning("%s: %s", item.url, item.error)
+        return item
+
+
+class NormalisePipeline:
+    def __init__(self) -> None:
+        self.normaliser = Normaliser()
+
+    def process_item(self, item: PageItem, spider=None) -> PageItem:
+        if item.extracted is None:
+            return item
+        normalised = self.normaliser.normalise(item.extracted.text)
+        if not normalised.text_norm:
+            item.error = "no body text extracted"
+            logger.warning("%s: %s", item.url, item.error)
+            return item
+        item.normalised = normalised
+        return item
+
+
+class ArchivePipeline:
+    """Writes every item to the archive, one transaction per page, and keeps the run row."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.db_path = settings.get("ZWGK_DB_PATH")
+        self.trigger = settings.get("ZWGK_TRIGGER")
+        self.writer: ArchiveWriter | None = None
+        self.run_id: int | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider=None) -> None:
+        spider = spider or self.crawler.spider
+        site = spider.site
+        self.writer = ArchiveWriter(self.db_path)
+        self.writer.upsert_site(
+            SiteRecord(
+                site.id, site.name, site.adcode, site.start_urls, site.allowed_domains, site.source
+            )
+        )
+        self.run_id = self.writer.start_run(site.id, self.trigger, __version__)
+        spider.zwgk_run_id = self.run_id
+
+    def process_item(self, item: PageItem, spider=None) -> PageItem:
+        assert self.writer is not None
+        fetch = FetchRecord(
+            site_id=item.site_id,
+            url=item.url,
+            requested_url=item.requested_url,
+            kind=item.kind,
+            status=item.status,
+            headers=item.headers,
+            body=item.body,
+            encoding=item.encoding,
+            error=item.error,
+        )
+        outcome = self.writer.record_page(self.run_id, fetch, _document(item))
+        item.outcome = outcome.document
+        stats = self.crawler.stats
+        stats.inc_value(f"zwgk/pages/{item.kind}")
+        if item.error:
+            stats.inc_value("zwgk/errors")
+        if outcome.document:
+            stats.inc_value(f"zwgk/documents/{outcome.document}")
+            logger.info("%s document %s (v%s)", outcome.document, item.url, outcome.version_no)
+        return item
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.writer is None or self.run_id is None:
+            return
+        self.writer.finish_run(self.run_id, RUN_OUTCOMES.get(reason, "failed"), reason)
+        self.writer.close()
+
+
+class DedupPipeline:
+    """Notes which other URLs already served the same normalised text (exact duplicates)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.db_path = crawler.settings.get("ZWGK_DB_PATH")
+        self.deduper: ExactDeduper | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider=None) -> None:
+        from archive.read import Archive
+        from archive.schema import connect
+
+        connect(self.db_path).close()  # create/migrate so the read-only view can open it
+        self.archive = Archive(self.db_path)
+        self.deduper = ExactDeduper(self.archive.urls_of_text)
+
+    def close_spider(self, spider=None) -> None:
+        self.archive.close()
+
+    def process_item(self, item: PageItem, spider=None) -> PageItem:
+        if item.normalised is None or self.deduper is None:
+            return item
+        item.duplicate_of = self.deduper.other_urls(item.normalised.content_hash, item.url)
+        if item.duplicate_of:
+            logger.info("%s has the same text as %s", item.url, ", ".join(item.duplicate_of[:3]))
+        return item
+
+
+def _document(item: PageItem) -> DocumentContent | None:
+    if item.extracted is None or item.normalised is None:
+        return None
+    ex, norm = item.extracted, item.normalised
+    return DocumentContent(
+        url=item.url,
+        text=ex.text,
+        text_norm=norm.text_norm,
+        text_hash=norm.content_hash,
+        traditional=norm.traditional,
+        extractor_version=EXTRACTOR_VERSION,
+        title=ex.title,
+        publish_date=ex.publish_date,
+        publish_date_raw=ex.publish_date_raw,
+        publisher=ex.publisher,
+        index_no=ex.index_no,
+        doc_no=ex.doc_no,
+        category=ex.category,
+        written_date=ex.written_date,
+        validity=ex.validity,
+        source=ex.source,
+        metadata=dict(ex.metadata_raw),
+        attachments=tuple(dataclasses.asdict(a) for a in ex.attachments),
+    )

@@ -1,0 +1,40 @@
+"""Running crawls: one Scrapy CrawlerProcess for one or more sites, in this process.
+
+Twisted's reactor cannot restart, so one process runs one batch; the scheduler and the tests
+start `zwgk crawl` as a subprocess for each batch.
+"""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler, CrawlerProcess
+
+from crawler.seeds import SiteConfig
+from crawler.settings import base_settings, for_site
+from spiders.portal import PortalSpider
+
+
+def run_crawls(
+    sites: list[SiteConfig],
+    db_path: str,
+    trigger: str = "manual",
+    mode: str = "section",
+    depth: int = 0,
+    log_level: str = "INFO",
+) -> list[int]:
+    """Crawl the sites (concurrently, politely per host) into the archive; return run ids."""
+    settings = base_settings(db_path, trigger, log_level)
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawlers: list[Crawler] = []
+    for site in sites:
+        site_settings = for_site(settings, site)
+        if mode == "fetch":
+            site_settings.set("DEPTH_LIMIT", depth, priority="cmdline")
+        crawler = Crawler(PortalSpider, site_settings)
+        crawlers.append(crawler)
+        process.crawl(crawler, site=site, mode=mode, depth=depth)
+    process.start()
+    return [
+        c.spider.zwgk_run_id
+        for c in crawlers
+        if c.spider is not None and hasattr(c.spider, "zwgk_run_id")
+    ]

@@ -1,0 +1,1 @@
+"""Scrapy spiders, one per crawl strategy (not per site)."""
