@@ -51,6 +51,7 @@ class Run:
     documents_changed: int
     documents_unchanged: int
     fetches_failed: int
+    fetches_blocked: int
     error: str | None
 
 

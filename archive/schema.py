@@ -52,6 +52,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             documents_changed INTEGER NOT NULL DEFAULT 0,
             documents_unchanged INTEGER NOT NULL DEFAULT 0,
             fetches_failed INTEGER NOT NULL DEFAULT 0,
+            fetches_blocked INTEGER NOT NULL DEFAULT 0,
             error TEXT,
             zwgk_version TEXT NOT NULL
         );

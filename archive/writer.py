@@ -44,7 +44,7 @@ class FetchRecord:
     site_id: str
     url: str  # final URL after redirects
     requested_url: str
-    kind: str  # list | document | page | error
+    kind: str  # list | document | page | blocked | error
     status: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
@@ -92,15 +92,6 @@ class PageOutcome:
     document_id: int | None = None
     version_no: int | None = None
     text_seen_before: bool = False  # exact duplicate of a text already archived
-
-
-RUN_COUNTERS = (
-    "pages_fetched",
-    "documents_new",
-    "documents_changed",
-    "documents_unchanged",
-    "fetches_failed",
-)
 
 
 class ArchiveWriter:
@@ -171,7 +162,8 @@ class ArchiveWriter:
     def _run_counts(db: sqlite_utils.Database, run_id: int) -> dict[str, int]:
         row = db.execute(
             """SELECT count(*) AS pages,
-                      coalesce(sum(status IS NULL OR status >= 400), 0) AS failed
+                      coalesce(sum(kind != 'blocked' AND (status IS NULL OR status >= 400)), 0) AS failed,
+                      coalesce(sum(kind = 'blocked'), 0) AS blocked
                FROM fetches WHERE run_id = ?""",
             [run_id],
         ).fetchone()
@@ -187,6 +179,7 @@ class ArchiveWriter:
         return {
             "pages_fetched": row[0],
             "fetches_failed": row[1],
+            "fetches_blocked": row[2],
             "documents_new": new,
             "documents_changed": changed,
             "documents_unchanged": max(docs_seen - new - changed, 0),

@@ -146,7 +146,7 @@ def fetch(urls: tuple[str, ...], depth: int, seeds_dir: str, db_path: str, verbo
 
     for url in urls:
         if not url.startswith(("http://", "https://")):
-            raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+            raise ZwgkError(f"{url!r} is not an http(s) URL")
     seeded = load_seeds(Path(seeds_dir)) if Path(seeds_dir).is_dir() else []
     groups: dict[str, tuple[SiteConfig, list[str]]] = {}
     for url in urls:
@@ -288,12 +288,12 @@ def stats(site_id: str | None, db_path: str) -> None:
 
 def _print_run_table(arc: Archive, runs) -> None:
     click.echo(
-        f"{'run':>4}  {'site':<16} {'trigger':<8} {'started':<24} {'outcome':<17} pages  new  chg  same  failed"
+        f"{'run':>4}  {'site':<16} {'trigger':<8} {'started':<24} {'outcome':<17} pages  new  chg  same  failed  blocked"
     )
     for r in runs:
         click.echo(
             f"{r.id:>4}  {r.site_id:<16} {r.trigger:<8} {r.started_at:<24} {r.outcome:<17} "
-            f"{r.pages_fetched:>5} {r.documents_new:>4} {r.documents_changed:>4} {r.documents_unchanged:>5} {r.fetches_failed:>7}"
+            f"{r.pages_fetched:>5} {r.documents_new:>4} {r.documents_changed:>4} {r.documents_unchanged:>5} {r.fetches_failed:>7} {r.fetches_blocked:>8}"
         )
 
 
@@ -333,7 +333,8 @@ def main() -> None:
         click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        command = exc.ctx.command_path if getattr(exc, "ctx", None) else "zwgk"
+        click.echo(f"error: {exc.format_message()} (see: {command} --help)", err=True)
         sys.exit(exc.exit_code)
     except (ZwgkError, ArchiveError, ExtractionError) as exc:
         click.echo(f"error: {exc}", err=True)

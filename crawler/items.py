@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 @dataclass
 class PageItem:
     site_id: str
-    kind: str  # list | document | page | error
+    kind: str  # list | document | page | blocked | error
     url: str  # canonical URL of the response (after redirects)
     requested_url: str
     status: int | None = None

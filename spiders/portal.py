@@ -12,6 +12,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawler.challenge import detect_challenge
 from crawler.discovery import canonical_url, classify_links, same_host_links
 from crawler.items import PageItem
 from crawler.seeds import SiteConfig
@@ -41,9 +42,7 @@ class PortalSpider(scrapy.Spider):
     async def start(self):
         kind = "document" if self.mode == "fetch" else "list"
         for url in self.site.start_urls:
-            yield scrapy.Request(
-                url, callback=self.parse, errback=self.failed, meta={"kind": kind}, dont_filter=True
-            )
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta={"kind": kind})
 
     def parse(self, response: Response) -> Iterator[PageItem | scrapy.Request]:
         kind = response.meta.get("kind", "list")
@@ -71,7 +70,13 @@ class PortalSpider(scrapy.Spider):
     def _capture(self, response: Response, kind: str) -> PageItem:
         requested = (response.meta.get("redirect_urls") or [response.request.url])[0]
         status = response.status
-        if status >= 400:
+        challenge = detect_challenge(status, response.body)
+        if challenge:
+            kind, error = "blocked", challenge
+            self.logger.warning(
+                "blocked by an anti-bot challenge: %s (%s)", response.url, challenge
+            )
+        elif status >= 400:
             kind, error = "error", f"HTTP {status}"
         elif not isinstance(response, TextResponse):
             kind, error = "page", None  # a binary body: kept raw, not extracted (yet)

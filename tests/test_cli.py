@@ -1,0 +1,78 @@
+"""The CLI as a person meets it: JSON out of `extract`, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from crawl_helpers import zwgk
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+MANIFEST = {m["file"]: m for m in json.loads((CORPUS / "manifest.json").read_text("utf-8"))}
+FIELDS = {
+    "url",
+    "title",
+    "publish_date",
+    "publisher",
+    "index_no",
+    "doc_no",
+    "category",
+    "text",
+    "attachments",
+}
+
+
+def test_extract_prints_json_for_every_corpus_page():
+    # one process for all pages would be faster; the CLI is what people run, so run it per page
+    for page in sorted((CORPUS / "pages").glob("*.html")):
+        done = zwgk("extract", str(page), "--url", MANIFEST[page.name]["url"], "--json")
+        assert done.returncode == 0, f"{page.name}: {done.stderr}"
+        result = json.loads(done.stdout)
+        assert FIELDS <= set(result), page.name
+        assert result["url"] == MANIFEST[page.name]["url"]
+
+
+def assert_one_line_error(done, *needles):
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    message = done.stderr.strip()
+    assert len(message.splitlines()) == 1, message
+    for needle in needles:
+        assert needle in message
+
+
+def test_bad_seed_file_is_a_one_line_error(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "bad.toml").write_text(
+        'id = "bad"\nname = "x"\nadcode = "12"\nstart_urls = ["http://a/"]\n', "utf-8"
+    )
+    assert_one_line_error(
+        zwgk("crawl", "--site", "bad", "--seeds", str(seeds), "--db", str(tmp_path / "a.db")),
+        "bad.toml",
+        "adcode",
+    )
+    done = zwgk("sites", "--seeds", str(seeds))
+    assert done.returncode != 0 and "bad.toml" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["crawl", "--site", "nope"], "no seed for site 'nope'"),
+        (["history", "http://127.0.0.1:1/none.html"], "no archive here"),
+        (["extract", "/nonexistent/page.html"], "cannot read"),
+        (["fetch", "not-a-url"], "not an http(s) URL"),
+    ],
+)
+def test_errors_are_one_line(tmp_path, args, needle):
+    assert_one_line_error(zwgk(*args, "--db", str(tmp_path / "a.db")), needle)
+
+
+def test_damaged_archive_is_reported_and_left_alone(tmp_path):
+    db = tmp_path / "archive.db"
+    db.write_bytes(b"garbage" * 1000)
+    done = zwgk("stats", "--db", str(db))
+    assert_one_line_error(done, str(db))
+    assert db.read_bytes() == b"garbage" * 1000
