@@ -6,11 +6,11 @@ import re
 import sqlite3
 
 import pytest
+from crawl_helpers import crawl, write_sample_seed
 
 from archive import read
 from crawler.normalise import fold_whitespace
 from crawler.sample_portal import expected_documents
-from crawl_helpers import crawl, write_sample_seed
 
 BOILERPLATE = (
     "备案号",
