@@ -69,9 +69,8 @@ def demo(db_path: str, revision: int, verbose: bool) -> None:
     server, base_url = start_server(revision=revision)
     try:
         click.echo(f"serving the sample portal at {base_url} (revision {revision})")
-        run_ids = run_crawls(
-            [site.rebased(base_url)], db_path, trigger="demo", log_level=_log_level(verbose)
-        )
+        level = "DEBUG" if verbose else "WARNING"  # the demo prints its own summary
+        run_ids = run_crawls([site.rebased(base_url)], db_path, trigger="demo", log_level=level)
     finally:
         server.shutdown()
     _print_runs(db_path, run_ids, list_documents=True)

@@ -25,11 +25,12 @@ def run_crawls(
     settings = base_settings(db_path, trigger, log_level)
     process = CrawlerProcess(settings, install_root_handler=True)
     crawlers: list[Crawler] = []
-    for site in sites:
+    for index, site in enumerate(sites):
         site_settings = for_site(settings, site)
         if mode == "fetch":
             site_settings.set("DEPTH_LIMIT", depth, priority="cmdline")
-        crawler = Crawler(PortalSpider, site_settings)
+        # the first crawler installs the reactor its settings name (as CrawlerProcess does)
+        crawler = Crawler(PortalSpider, site_settings, init_reactor=index == 0)
         crawlers.append(crawler)
         process.crawl(crawler, site=site, mode=mode, depth=depth)
     process.start()

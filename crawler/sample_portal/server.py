@@ -1,0 +1,298 @@
+"""HTTP server for the sample portal, bound to 127.0.0.1 only.
+
+    python -m crawler.sample_portal.server [--port 0] [--revision 1] [--portal sample|synthetic] [--docs N]
+
+prints its base URL (e.g. http://127.0.0.1:43121) as the first line of stdout, then serves until
+killed. Admin endpoints, never linked from pages and never logged: GET /__admin/revision/<n>,
+GET /__admin/log (the request log as JSON), GET /__admin/log/clear.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import re
+import signal
+import sys
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.sample_portal import templates
+from crawler.sample_portal.site import (
+    COLUMNS,
+    REVISIONS,
+    Doc,
+    Site,
+    build_site,
+    neighbours,
+    page_count,
+    page_slice,
+)
+
+LOOPBACK = ("127.0.0.1", "localhost")
+FIRST_VISIT = 1_285_306  # the counter of a portal that has been up for years
+LIST_RE = re.compile(r"^/zwgk/(?:(?P<column>[a-z]+)/)?(?:index(?:_(?P<page>[1-9]\d*))?\.html)?$")
+ADMIN_REVISION_RE = re.compile(r"^/__admin/revision/(\d+)$")
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+def html(status: int, text: str, encoding: str = "utf-8") -> Response:
+    charset = "GBK" if encoding == "gbk" else "UTF-8"
+    body = text.encode(encoding, errors="xmlcharrefreplace")
+    return Response(status, (("Content-Type", f"text/html; charset={charset}"),), body)
+
+
+def etag(doc: Doc) -> str:
+    """Weak validator over what the document says, not over nav links or the visitor counter."""
+    fields = (doc.title, doc.publish_date, doc.publisher, doc.index_no, doc.doc_no, *doc.paragraphs)
+    return 'W/"' + hashlib.sha1("\x1f".join(fields).encode("utf-8")).hexdigest()[:20] + '"'
+
+
+def last_modified(doc: Doc) -> datetime:
+    return datetime.fromisoformat(doc.last_modified).replace(tzinfo=UTC)
+
+
+def not_modified(doc: Doc, request_headers: Mapping[str, str]) -> bool:
+    """RFC 9110: If-None-Match (weak comparison) wins; else If-Modified-Since."""
+    if_none_match = request_headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in tags or etag(doc).removeprefix("W/") in tags
+    if_modified_since = request_headers.get("If-Modified-Since")
+    if if_modified_since:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        return last_modified(doc) <= since
+    return False
+
+
+def document_response(
+    site: Site, doc: Doc, request_headers: Mapping[str, str], visits: int
+) -> Response:
+    validators = (
+        ("ETag", etag(doc)),
+        ("Last-Modified", format_datetime(last_modified(doc), usegmt=True)),
+    )
+    if not_modified(doc, request_headers):
+        return Response(304, validators, b"")
+    prev, next_ = neighbours(site, doc)
+    page = html(200, templates.document_page(doc, prev, next_, visits), doc.encoding)
+    return Response(200, page.headers + validators, page.body)
+
+
+def list_response(site: Site, column: str | None, page: int, visits: int) -> Response | None:
+    docs = site.docs if column is None else site.by_column.get(column)
+    if docs is None:
+        return None
+    pages = page_count(len(docs), site.page_size)
+    if page >= pages:
+        return None
+    shown = page_slice(docs, page, site.page_size)
+    encoding = "gbk" if column and docs[0].encoding == "gbk" else "utf-8"
+    return html(200, templates.list_page(site, column, shown, page, pages, visits), encoding)
+
+
+def route(site: Site, path: str, request_headers: Mapping[str, str], visits: int) -> Response:
+    """The portal's answer to GET `path` (no query), as plain values."""
+    if path in ("/", "/index.html"):
+        return html(200, templates.home_page(site, visits))
+    if path == "/robots.txt":
+        return Response(
+            200, (("Content-Type", "text/plain; charset=utf-8"),), templates.ROBOTS_TXT.encode()
+        )
+    if doc := site.by_path.get(path):
+        return document_response(site, doc, request_headers, visits)
+    if match := LIST_RE.match(path):
+        column = match["column"]
+        if column is None or column in COLUMNS:
+            found = list_response(site, column, int(match["page"] or 0), visits)
+            if found:
+                return found
+    pages = {
+        "/xwzx/": lambda: templates.news_index_page(visits),
+        "/xwzx/index.html": lambda: templates.news_index_page(visits),
+        templates.NEWS_PATH: lambda: templates.news_article_page(visits),
+        "/zwfw/": lambda: templates.service_page(
+            "政务服务", "网上办事大厅正在升级维护，请稍后访问。", visits
+        ),
+        "/hdjl/": lambda: templates.service_page(
+            "互动交流", "县长信箱：请通过河南政务服务网提交留言。", visits
+        ),
+        "/admin/secret.html": lambda: templates.admin_page(visits),
+    }
+    if path in pages:
+        return html(200, pages[path]())
+    if not path.endswith("/") and (path + "/" in pages or LIST_RE.match(path + "/")):
+        return Response(301, (("Location", path + "/"),), b"")
+    return html(404, templates.not_found_page(visits))
+
+
+class PortalServer(ThreadingHTTPServer):
+    """The portal on a socket; `set_revision` switches what it serves, `request_log` records."""
+
+    daemon_threads = True
+
+    def __init__(
+        self,
+        port: int = 0,
+        revision: int = 1,
+        portal: str = "sample",
+        n_docs: int = 0,
+        host: str = "127.0.0.1",
+    ):
+        if host not in LOOPBACK:
+            raise ValueError(f"the sample portal binds to 127.0.0.1 only, not {host!r}")
+        self.portal, self.n_docs = portal, n_docs
+        self._sites: dict[int, Site] = {}
+        self._lock = threading.Lock()
+        self._visits = itertools.count(FIRST_VISIT)
+        self._serving = False
+        self.request_log: list[dict[str, Any]] = []
+        self.set_revision(revision)
+        super().__init__(("127.0.0.1", port), PortalHandler)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def set_revision(self, revision: int) -> None:
+        if revision not in REVISIONS:
+            raise ValueError(f"revision must be one of {REVISIONS}, not {revision!r}")
+        with self._lock:
+            if revision not in self._sites:
+                self._sites[revision] = build_site(revision, self.portal, self.n_docs)
+            self.revision, self.site = revision, self._sites[revision]
+
+    def next_visit(self) -> int:
+        with self._lock:
+            return next(self._visits)
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        self._serving = True
+        super().serve_forever(poll_interval)
+
+    def shutdown(self) -> None:
+        """Stop serving and close the listening socket."""
+        if self._serving:
+            super().shutdown()
+            self._serving = False
+        self.server_close()
+
+
+class PortalHandler(BaseHTTPRequestHandler):
+    server: PortalServer
+    server_version = "nginx/1.20.1"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+    timeout = 30
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def do_GET(self) -> None:
+        self.serve(head=False)
+
+    def do_HEAD(self) -> None:
+        self.serve(head=True)
+
+    def serve(self, head: bool) -> None:
+        path = urlsplit(self.path).path
+        if path.startswith("/__admin/"):
+            self.send(self.admin(path), head)
+            return
+        response = route(self.server.site, path, self.headers, self.server.next_visit())
+        self.server.request_log.append(
+            {
+                "method": self.command,
+                "path": self.path,
+                "status": response.status,
+                "headers": dict(self.headers.items()),
+            }
+        )
+        self.send(response, head)
+
+    def admin(self, path: str) -> Response:
+        json_type = (("Content-Type", "application/json; charset=utf-8"),)
+        if match := ADMIN_REVISION_RE.match(path):
+            try:
+                self.server.set_revision(int(match[1]))
+            except ValueError as error:
+                return Response(400, json_type, json.dumps({"error": str(error)}).encode())
+            return Response(200, json_type, json.dumps({"revision": self.server.revision}).encode())
+        if path == "/__admin/log":
+            body = json.dumps(list(self.server.request_log), ensure_ascii=False)
+            return Response(200, json_type, body.encode("utf-8"))
+        if path == "/__admin/log/clear":
+            self.server.request_log.clear()
+            return Response(200, json_type, b'{"cleared": true}')
+        return Response(404, json_type, b'{"error": "unknown admin endpoint"}')
+
+    def send(self, response: Response, head: bool) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        if response.status != 304:
+            self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if not head and response.status != 304:
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base-class signature
+        pass  # quiet: no stderr line per request
+
+
+def start_server(
+    revision: int = 1,
+    portal: str = "sample",
+    n_docs: int = 0,
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> tuple[PortalServer, str]:
+    """Serve the portal from a daemon thread; returns (server, base URL). `server.shutdown()` stops it."""
+    server = PortalServer(port, revision, portal, n_docs, host)
+    server._serving = True  # set before the thread starts so an early shutdown() cannot hang
+    threading.Thread(target=server.serve_forever, name="sample-portal", daemon=True).start()
+    return server, server.base_url
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.sample_portal.server",
+        description="Serve the bundled sample county portal on 127.0.0.1; prints its base URL first.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port (0: any free port)")
+    parser.add_argument("--revision", type=int, default=1, choices=REVISIONS)
+    parser.add_argument("--portal", default="sample", choices=("sample", "synthetic"))
+    parser.add_argument("--docs", type=int, default=0, help="documents of the synthetic portal")
+    args = parser.parse_args(argv)
+    server = PortalServer(args.port, args.revision, args.portal, args.docs)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(server.base_url, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
