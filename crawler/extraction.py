@@ -15,46 +15,18 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import re
-import sys
-import types
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
+import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 from w3lib.encoding import html_to_unicode
 
 from crawler import boilerplate, metadata
 from crawler.exceptions import ExtractionError
-
-
-def _import_trafilatura() -> types.ModuleType:
-    """Import trafilatura even where lxml's html-clean extra is missing.
-
-    justext (a trafilatura dependency) does ``from lxml.html.clean import Cleaner`` at import time,
-    which fails unless the ``lxml_html_clean`` package is installed; trafilatura never calls that
-    Cleaner. When it is missing, a stand-in whose Cleaner raises is registered for that one name.
-    Remove this once ``lxml_html_clean`` is a declared dependency.
-    """
-    try:
-        import lxml.html.clean  # noqa: F401
-    except ImportError:
-        stand_in = types.ModuleType("lxml.html.clean")
-
-        class Cleaner:
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                raise ImportError("lxml.html.clean is not installed (pip install lxml_html_clean)")
-
-        stand_in.Cleaner = Cleaner  # type: ignore[attr-defined]
-        sys.modules["lxml.html.clean"] = stand_in
-    import trafilatura
-
-    return trafilatura
-
-
-trafilatura = _import_trafilatura()
 
 EXTRACTOR_VERSION = f"zwgk-extract/1 trafilatura/{trafilatura.__version__}"
 

@@ -23,7 +23,7 @@ def run_crawls(
 ) -> list[int]:
     """Crawl the sites (concurrently, politely per host) into the archive; return run ids."""
     settings = base_settings(db_path, trigger, log_level)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers: list[Crawler] = []
     for index, site in enumerate(sites):
         site_settings = for_site(settings, site)

@@ -77,3 +77,47 @@ def test_damaged_archive_is_reported_and_left_alone(tmp_path):
     done = zwgk("stats", "--db", str(db))
     assert_one_line_error(done, str(db))
     assert db.read_bytes() == b"garbage" * 1000
+
+
+def test_demo_archives_every_sample_document(tmp_path):
+    from crawler.sample_portal import expected_documents
+
+    db = tmp_path / "demo.db"
+    done = zwgk("demo", "--db", str(db))
+    assert done.returncode == 0, done.stderr[-2000:]
+    new_lines = [line for line in done.stdout.splitlines() if line.strip().startswith("new ")]
+    assert len(new_lines) == len(expected_documents(1))
+    assert "finished" in done.stdout
+
+
+def test_fetch_history_and_stats(tmp_path, make_portal_server):
+    from crawler.sample_portal import expected_documents
+
+    server = make_portal_server(revision=1)
+    db = str(tmp_path / "a.db")
+    doc = expected_documents(1)[0]
+    url = server.url + doc.path
+    done = zwgk("fetch", url, "--db", db, "--seeds", str(tmp_path / "no-seeds"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert doc.title in done.stdout
+    server.set_revision(2)  # the first document's text changes in revision 2
+    assert zwgk("fetch", url, "--db", db, "--seeds", str(tmp_path / "no-seeds")).returncode == 0
+
+    history = zwgk("history", url, "--db", db)
+    assert history.returncode == 0
+    assert [line.split()[0] for line in history.stdout.splitlines()[1:]] == ["v1", "v2"]
+
+    stats = zwgk("stats", "--db", db)
+    assert stats.returncode == 0
+    assert "documents            1" in stats.stdout and "versions             2" in stats.stdout
+    assert "adhoc-127-0-0-1" in stats.stdout  # no seed covered the host: an ad-hoc site
+
+
+def test_fetch_depth_follows_links_on_the_host(tmp_path, make_portal_server):
+    server = make_portal_server(revision=1)
+    db = str(tmp_path / "a.db")
+    done = zwgk("fetch", server.url + "/zwgk/gzbg/", "--depth", "1", "--db", db, "--seeds", str(tmp_path / "none"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    paths = [entry["path"] for entry in server.request_log()]
+    assert "/zwgk/gzbg/" in paths and len(set(paths)) > 3
+    assert not any(p.startswith("/admin/") for p in paths)  # robots.txt still applies
