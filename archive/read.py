@@ -102,6 +102,33 @@ class Version:
     chars: int
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column (栏目) of a site's 政务公开 catalogue tree."""
+
+    id: int
+    site_id: str
+    url: str
+    name: str | None
+    parent_url: str | None
+    cms: str | None
+    listed: int
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    """An attachment file linked by a document version, with its extracted text."""
+
+    url: str
+    name: str | None
+    sha256: str
+    size: int
+    kind: str
+    text: str
+    note: str | None
+    version_no: int
+
+
 _DOC_SELECT = """
     SELECT d.id, d.url, d.site_id, d.status, d.first_seen, d.last_seen, d.version_count,
            v.title, v.publish_date, v.publisher, v.index_no, v.doc_no, v.text_hash
@@ -213,6 +240,56 @@ class Archive:
             [run_id],
         )
 
+    def columns(self, site_id: str | None = None) -> list[Column]:
+        """The catalogue tree's columns (栏目), with how many URLs each listed."""
+        where, params = ("WHERE c.site_id = ?", [site_id]) if site_id else ("", [])
+        rows = self._rows(
+            f"""SELECT c.id, c.site_id, c.url, c.name, p.url AS parent_url, c.cms,
+                       (SELECT count(*) FROM listings l WHERE l.column_id = c.id) AS listed
+                FROM columns c LEFT JOIN columns p ON p.id = c.parent_id {where} ORDER BY c.id""",
+            params,
+        )
+        return [Column(**dict(r)) for r in rows]
+
+    def columns_of(self, url: str) -> list[str]:
+        """Names (or URLs) of every column that listed the document at `url`."""
+        rows = self._rows(
+            """SELECT coalesce(c.name, c.url) FROM listings l JOIN columns c ON c.id = l.column_id
+               WHERE l.url = ? ORDER BY c.id""",
+            [url],
+        )
+        return [r[0] for r in rows]
+
+    def attachments(self, url: str) -> list[AttachmentFile]:
+        """Attachment files linked by any version of the document at `url`, oldest first."""
+        rows = self._rows(
+            """SELECT va.url, va.name, a.sha256, a.size, a.kind, a.text, a.note, v.version_no
+               FROM version_attachments va JOIN attachments a ON a.sha256 = va.sha256
+               JOIN versions v ON v.id = va.version_id JOIN documents d ON d.id = v.document_id
+               WHERE d.url = ? ORDER BY va.id""",
+            [url],
+        )
+        return [AttachmentFile(**dict(r)) for r in rows]
+
+    def search(self, query: str, limit: int = 50) -> list[str]:
+        """URLs of documents whose current text, title or attachment text contains `query`.
+
+        A plain substring scan over the normalised text (full-text indexing comes with the
+        search schema); the query should be in simplified script.
+        """
+        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self._rows(
+            """SELECT d.url FROM documents d JOIN versions v ON v.id = d.current_version_id
+               JOIN texts t ON t.hash = v.text_hash
+               WHERE t.text_norm LIKE :p ESCAPE '\\' OR v.title LIKE :p ESCAPE '\\'
+                  OR EXISTS (SELECT 1 FROM version_attachments va JOIN attachments a ON a.sha256 = va.sha256
+                             JOIN versions v2 ON v2.id = va.version_id
+                             WHERE v2.document_id = d.id AND a.text LIKE :p ESCAPE '\\')
+               ORDER BY v.publish_date DESC, d.url LIMIT :limit""",
+            {"p": pattern, "limit": limit},
+        )
+        return [r[0] for r in rows]
+
     def stats(self) -> dict[str, int]:
         """Counts of the archive's main tables and document states."""
         one = lambda sql: self._rows(sql)[0][0]  # noqa: E731
@@ -225,6 +302,8 @@ class Archive:
             "versions": one("SELECT count(*) FROM versions"),
             "texts": one("SELECT count(*) FROM texts"),
             "bodies": one("SELECT count(*) FROM bodies"),
+            "columns": one("SELECT count(*) FROM columns"),
+            "attachments": one("SELECT count(*) FROM attachments"),
             "body_bytes_stored": one("SELECT coalesce(sum(length(data)), 0) FROM bodies"),
         }
 

@@ -140,6 +140,56 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m002_catalogue_and_attachments(db: sqlite_utils.Database) -> None:
+    """The 政务公开 catalogue tree (columns, and which column listed which URL) and attachments
+    with their extracted text, linked to the document version that linked them."""
+    db.executescript(
+        """
+        CREATE TABLE columns (
+            id INTEGER PRIMARY KEY,
+            site_id TEXT NOT NULL REFERENCES sites(id),
+            url TEXT NOT NULL,
+            name TEXT,
+            parent_id INTEGER REFERENCES columns(id),
+            cms TEXT,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            UNIQUE (site_id, url)
+        );
+        CREATE TABLE listings (
+            column_id INTEGER NOT NULL REFERENCES columns(id),
+            url TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            last_fetch_id INTEGER REFERENCES fetches(id),
+            PRIMARY KEY (column_id, url)
+        );
+        CREATE INDEX listings_url ON listings(url);
+        CREATE TABLE attachments (
+            sha256 TEXT PRIMARY KEY REFERENCES bodies(sha256),
+            size INTEGER NOT NULL,
+            content_type TEXT,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            note TEXT,
+            extracted_at TEXT NOT NULL
+        );
+        CREATE TABLE version_attachments (
+            id INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            url TEXT NOT NULL,
+            name TEXT,
+            sha256 TEXT NOT NULL REFERENCES attachments(sha256),
+            fetch_id INTEGER NOT NULL REFERENCES fetches(id),
+            first_seen TEXT NOT NULL,
+            UNIQUE (version_id, url, sha256)
+        );
+        CREATE INDEX version_attachments_sha ON version_attachments(sha256);
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 

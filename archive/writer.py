@@ -86,6 +86,27 @@ class DocumentContent:
 
 
 @dataclass(frozen=True)
+class ColumnRef:
+    """A 政务公开 column (栏目) of the catalogue tree: identified by its first list page's URL."""
+
+    url: str
+    name: str | None = None
+    parent_url: str | None = None
+    cms: str | None = None  # the CMS family whose strategy listed it
+
+
+@dataclass(frozen=True)
+class AttachmentContent:
+    """Text extracted from an attachment's bytes (which are stored with the fetch)."""
+
+    document_url: str  # the document page that linked it
+    name: str | None
+    kind: str  # pdf | docx | xlsx | text | unsupported
+    text: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class PageOutcome:
     fetch_id: int
     document: str | None = None  # new | changed | unchanged, or None for non-documents
@@ -186,40 +207,120 @@ class ArchiveWriter:
         }
 
     def record_page(
-        self, run_id: int | None, fetch: FetchRecord, doc: DocumentContent | None = None
+        self,
+        run_id: int | None,
+        fetch: FetchRecord,
+        doc: DocumentContent | None = None,
+        column: ColumnRef | None = None,
+        listed: tuple[str, ...] = (),
     ) -> PageOutcome:
-        """Store one fetch and, for a document, its text and (if changed) a new version."""
+        """Store one fetch and, for a document, its text and (if changed) a new version; for a
+        list page, its column and the URLs it listed."""
         with self._transaction() as db:
             body_sha = self._store_body(db, fetch.body)
             text_seen = False
             if doc is not None:
                 text_seen = self._store_text(db, doc, fetch.fetched_at)
-            fetch_id = db.execute(
-                """INSERT INTO fetches (run_id, site_id, url, requested_url, fetched_at, method, status, kind,
-                       headers, content_type, encoding, body_sha256, body_size, text_hash, error)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [
-                    run_id,
-                    fetch.site_id,
-                    fetch.url,
-                    fetch.requested_url,
-                    fetch.fetched_at,
-                    fetch.method,
-                    fetch.status,
-                    fetch.kind,
-                    json.dumps(fetch.headers, ensure_ascii=False),
-                    fetch.content_type,
-                    fetch.encoding,
-                    body_sha,
-                    None if fetch.body is None else len(fetch.body),
-                    doc.text_hash if doc else None,
-                    fetch.error,
-                ],
-            ).lastrowid
+            fetch_id = self._insert_fetch(
+                db, run_id, fetch, body_sha, doc.text_hash if doc else None
+            )
+            if column is not None:
+                self._store_listing(db, fetch, fetch_id, column, listed)
             if doc is None:
                 return PageOutcome(fetch_id=fetch_id)
             state, document_id, version_no = self._store_document(db, run_id, fetch, fetch_id, doc)
             return PageOutcome(fetch_id, state, document_id, version_no, text_seen)
+
+    def record_attachment(
+        self, run_id: int | None, fetch: FetchRecord, content: AttachmentContent
+    ) -> int:
+        """Store an attachment fetch and its text, linked to the linking document's current version."""
+        with self._transaction() as db:
+            sha = self._store_body(db, fetch.body)
+            fetch_id = self._insert_fetch(db, run_id, fetch, sha, None)
+            if sha is None:
+                return fetch_id
+            db.execute(
+                """INSERT OR IGNORE INTO attachments (sha256, size, content_type, kind, text, note, extracted_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    sha,
+                    len(fetch.body or b""),
+                    fetch.content_type,
+                    content.kind,
+                    content.text,
+                    content.note,
+                    utcnow(),
+                ],
+            )
+            row = db.execute(
+                "SELECT current_version_id FROM documents WHERE url = ?", [content.document_url]
+            ).fetchone()
+            if row and row[0]:
+                db.execute(
+                    """INSERT OR IGNORE INTO version_attachments (version_id, url, name, sha256, fetch_id, first_seen)
+                       VALUES (?, ?, ?, ?, ?, ?)""",
+                    [row[0], fetch.url, content.name, sha, fetch_id, fetch.fetched_at],
+                )
+            return fetch_id
+
+    @staticmethod
+    def _insert_fetch(
+        db, run_id: int | None, fetch: FetchRecord, body_sha: str | None, text_hash: str | None
+    ) -> int:
+        return db.execute(
+            """INSERT INTO fetches (run_id, site_id, url, requested_url, fetched_at, method, status, kind,
+                   headers, content_type, encoding, body_sha256, body_size, text_hash, error)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                run_id,
+                fetch.site_id,
+                fetch.url,
+                fetch.requested_url,
+                fetch.fetched_at,
+                fetch.method,
+                fetch.status,
+                fetch.kind,
+                json.dumps(fetch.headers, ensure_ascii=False),
+                fetch.content_type,
+                fetch.encoding,
+                body_sha,
+                None if fetch.body is None else len(fetch.body),
+                text_hash,
+                fetch.error,
+            ],
+        ).lastrowid
+
+    @staticmethod
+    def _store_listing(
+        db, fetch: FetchRecord, fetch_id: int, column: ColumnRef, listed: tuple[str, ...]
+    ) -> None:
+        now = fetch.fetched_at
+        parent_id = None
+        if column.parent_url:
+            row = db.execute(
+                "SELECT id FROM columns WHERE site_id = ? AND url = ?",
+                [fetch.site_id, column.parent_url],
+            ).fetchone()
+            parent_id = row[0] if row else None
+        db.execute(
+            """INSERT INTO columns (site_id, url, name, parent_id, cms, first_seen, last_seen)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (site_id, url) DO UPDATE SET last_seen = excluded.last_seen,
+                   name = coalesce(columns.name, excluded.name),
+                   parent_id = coalesce(columns.parent_id, excluded.parent_id),
+                   cms = coalesce(excluded.cms, columns.cms)""",
+            [fetch.site_id, column.url, column.name, parent_id, column.cms, now, now],
+        )
+        column_id = db.execute(
+            "SELECT id FROM columns WHERE site_id = ? AND url = ?", [fetch.site_id, column.url]
+        ).fetchone()[0]
+        db.executemany(
+            """INSERT INTO listings (column_id, url, first_seen, last_seen, last_fetch_id) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (column_id, url) DO UPDATE SET last_seen = excluded.last_seen,
+                   last_fetch_id = excluded.last_fetch_id""",
+            [(column_id, url, now, now, fetch_id) for url in listed],
+        )
 
     @staticmethod
     def _store_body(db: sqlite_utils.Database, body: bytes | None) -> str | None:

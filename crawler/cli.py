@@ -34,6 +34,23 @@ seeds_option = click.option(
     help="Folder of seed files (one <site_id>.toml per portal).",
 )
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's debug log.")
+set_option = click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or ZWGK_* setting (repeatable), e.g. --set DOWNLOAD_TIMEOUT=30.",
+)
+
+
+def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    found = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ZwgkError(f"--set {pair!r}: expected NAME=VALUE")
+        found[name.strip()] = value
+    return found
 
 
 @click.group()
@@ -94,6 +111,7 @@ def _bundled_sample_seed() -> Path:
 )
 @seeds_option
 @db_option
+@set_option
 @verbose_option
 def crawl(
     site_ids: tuple[str, ...],
@@ -101,6 +119,7 @@ def crawl(
     trigger: str,
     seeds_dir: str,
     db_path: str,
+    overrides: tuple[str, ...],
     verbose: bool,
 ) -> None:
     """Crawl seeded portals' 政务公开 sections into the archive.
@@ -117,7 +136,13 @@ def crawl(
         raise click.UsageError("give --site ID (one or more) or --all")
     folder = Path(seeds_dir)
     sites = load_seeds(folder) if all_sites else [find_site(folder, s) for s in site_ids]
-    run_ids = run_crawls(sites, db_path, trigger=trigger, log_level=_log_level(verbose))
+    run_ids = run_crawls(
+        sites,
+        db_path,
+        trigger=trigger,
+        log_level=_log_level(verbose),
+        overrides=_overrides(overrides),
+    )
     if not _print_runs(db_path, run_ids):
         sys.exit(1)
 
@@ -132,8 +157,16 @@ def crawl(
 )
 @seeds_option
 @db_option
+@set_option
 @verbose_option
-def fetch(urls: tuple[str, ...], depth: int, seeds_dir: str, db_path: str, verbose: bool) -> None:
+def fetch(
+    urls: tuple[str, ...],
+    depth: int,
+    seeds_dir: str,
+    db_path: str,
+    overrides: tuple[str, ...],
+    verbose: bool,
+) -> None:
     """Fetch pages now and archive each as a document (robots.txt still applies).
 
     \b
@@ -162,9 +195,36 @@ def fetch(urls: tuple[str, ...], depth: int, seeds_dir: str, db_path: str, verbo
         mode="fetch",
         depth=depth,
         log_level=_log_level(verbose),
+        overrides=_overrides(overrides),
     )
-    if not _print_runs(db_path, run_ids, list_documents=True):
+    finished = _print_runs(db_path, run_ids, list_documents=True)
+    missing = _not_archived(db_path, run_ids, urls)
+    for url in missing:
+        click.echo(f"not archived: {url}", err=True)
+    if missing or not finished:
         sys.exit(1)
+
+
+def _not_archived(db_path: str, run_ids: list[int], urls: tuple[str, ...]) -> list[str]:
+    """The requested URLs for which the runs archived no document text."""
+    from crawler.discovery import canonical_url
+
+    marks = ",".join("?" * len(run_ids))
+    with open_archive(db_path) as arc:
+        done = {
+            r[0]
+            for r in arc.conn.execute(
+                f"SELECT requested_url FROM fetches WHERE run_id IN ({marks}) AND text_hash IS NOT NULL",
+                run_ids,
+            )
+        } | {
+            r[0]
+            for r in arc.conn.execute(
+                f"SELECT url FROM fetches WHERE run_id IN ({marks}) AND text_hash IS NOT NULL",
+                run_ids,
+            )
+        }
+    return [u for u in urls if u not in done and canonical_url(u) not in done]
 
 
 @cli.command()
@@ -219,17 +279,22 @@ def _latest_capture(db_path: str, url: str) -> tuple[bytes, str | None]:
         return arc.raw_body(row["id"]) or b"", row["content_type"]
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @seeds_option
-def sites(seeds_dir: str) -> None:
-    """List and validate the seed files; exits non-zero if any is invalid.
+@click.pass_context
+def sites(ctx: click.Context, seeds_dir: str) -> None:
+    """List and validate the seed files (exits non-zero if any is invalid); `sites import`
+    makes seeds from a county portal list.
 
     \b
     Example:
         zwgk sites --seeds seeds/
+        zwgk sites import ../shared/data/county_portals.csv --seeds seeds/
     """
     from crawler.seeds import load_seed, seed_paths
 
+    if ctx.invoked_subcommand is not None:
+        return
     bad = 0
     for path in seed_paths(Path(seeds_dir)):
         try:
@@ -241,6 +306,41 @@ def sites(seeds_dir: str) -> None:
         click.echo(f"{site.id:<24} {site.adcode}  {site.name}  {' '.join(site.start_urls)}")
     if bad:
         raise ZwgkError(f"{bad} invalid seed file(s) in {seeds_dir}")
+
+
+@sites.command("import")
+@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False))
+@seeds_option
+@click.option("--overwrite", is_flag=True, help="Replace seed files that already exist.")
+def sites_import(csv_path: str, seeds_dir: str, overwrite: bool) -> None:
+    """Write a seed for every county with a 政务公开 URL in a county_portals.csv-style file.
+
+    Rows that do not validate are reported, one line each, and skipped.
+
+    \b
+    Example:
+        zwgk sites import ../shared/data/county_portals.csv --seeds seeds/
+    """
+    from crawler.seed_import import import_rows
+
+    folder = Path(seeds_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = kept = bad = 0
+    for result in import_rows(Path(csv_path)):
+        if isinstance(result, SeedError):
+            bad += 1
+            click.echo(f"skipped: {result}", err=True)
+            continue
+        site_id, text = result
+        path = folder / f"{site_id}.toml"
+        if path.exists() and not overwrite:
+            kept += 1
+            continue
+        path.write_text(text, encoding="utf-8")
+        written += 1
+    click.echo(
+        f"{written} seed(s) written, {kept} existing kept, {bad} row(s) skipped, in {folder}"
+    )
 
 
 @cli.command()
@@ -316,8 +416,27 @@ def _print_runs(db_path: str, run_ids: list[int], list_documents: bool = False) 
                         f"  {tag:<4} {r['publish_date'] or '-':<10} {r['chars']:>6} chars  {r['title'] or '(no title)'}  {r['url']}"
                     )
         _print_run_table(arc, runs)
+        _print_problems(arc, run_ids)
     click.echo(f"archive: {db_path}")
     return all(r.outcome in ("finished", "stopped_at_limit") for r in runs)
+
+
+def _print_problems(arc: Archive, run_ids: list[int], limit: int = 20) -> None:
+    """The end-of-run report of blocked and failed fetches, with their reasons."""
+    marks = ",".join("?" * len(run_ids))
+    rows = arc.conn.execute(
+        f"""SELECT kind, url, error FROM fetches WHERE run_id IN ({marks}) AND error IS NOT NULL
+            ORDER BY kind = 'blocked' DESC, id""",
+        run_ids,
+    ).fetchall()
+    if not rows:
+        return
+    blocked = sum(r["kind"] == "blocked" for r in rows)
+    click.echo(f"{blocked} blocked by anti-bot challenges, {len(rows) - blocked} failed:")
+    for r in rows[:limit]:
+        click.echo(f"  {r['kind']:<8} {r['url']}  {r['error']}")
+    if len(rows) > limit:
+        click.echo(f"  … and {len(rows) - limit} more (zwgk stats, or the fetches table)")
 
 
 def _log_level(verbose: bool) -> str:

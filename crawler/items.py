@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from archive.writer import ColumnRef
+
 if TYPE_CHECKING:
+    from crawler.attachments import AttachmentText
     from crawler.extraction import Extracted
     from crawler.normalise import Normalised
 
@@ -13,7 +16,7 @@ if TYPE_CHECKING:
 @dataclass
 class PageItem:
     site_id: str
-    kind: str  # list | document | page | blocked | error
+    kind: str  # list | document | attachment | robots | sitemap | page | blocked | error
     url: str  # canonical URL of the response (after redirects)
     requested_url: str
     status: int | None = None
@@ -22,8 +25,13 @@ class PageItem:
     encoding: str | None = None
     html: str | None = None  # decoded body, for documents
     error: str | None = None  # why the fetch or a later stage failed
+    column: ColumnRef | None = None  # list pages: the catalogue column they belong to
+    listed: tuple[str, ...] = ()  # list pages: the document URLs they list
+    attachment_of: str | None = None  # attachments: the document page that linked them
+    attachment_name: str | None = None
     # filled in by pipelines
     extracted: Extracted | None = None
     normalised: Normalised | None = None
     duplicate_of: tuple[str, ...] = ()
+    attachment: AttachmentText | None = None
     outcome: str | None = None  # new | changed | unchanged (documents)

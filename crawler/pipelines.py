@@ -12,9 +12,18 @@ import logging
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
-from archive.writer import ArchiveWriter, DocumentContent, FetchRecord, SiteRecord
+from archive.writer import (
+    ArchiveWriter,
+    AttachmentContent,
+    DocumentContent,
+    FetchRecord,
+    SiteRecord,
+)
 from crawler import __version__
+from crawler.attachments import AttachmentError, extract_attachment_text
 from crawler.dedup import ExactDeduper
 from crawler.exceptions import ExtractionError
 from crawler.extraction import EXTRACTOR_VERSION, Extractor
@@ -61,6 +70,29 @@ class NormalisePipeline:
         return item
 
 
+class AttachmentPipeline:
+    """Text out of downloaded attachments (PDF, DOCX, XLSX, …), for search. Parsing a large PDF
+    is CPU work, so it runs in a worker thread, off the reactor."""
+
+    async def process_item(self, item: PageItem, spider=None) -> PageItem:
+        if item.kind != "attachment" or not item.body:
+            return item
+        try:
+            item.attachment = await maybe_deferred_to_future(
+                deferToThread(
+                    extract_attachment_text, item.body, _content_type(item.headers), item.url
+                )
+            )
+        except AttachmentError as exc:
+            item.error = f"attachment text: {exc}"
+            logger.warning("%s: %s", item.url, item.error)
+        return item
+
+
+def _content_type(headers: dict[str, str]) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+
+
 class ArchivePipeline:
     """Writes every item to the archive, one transaction per page, and keeps the run row."""
 
@@ -102,9 +134,23 @@ class ArchivePipeline:
             encoding=item.encoding,
             error=item.error,
         )
-        outcome = self.writer.record_page(self.run_id, fetch, _document(item))
-        item.outcome = outcome.document
         stats = self.crawler.stats
+        if item.kind == "attachment":
+            text = item.attachment
+            content = AttachmentContent(
+                document_url=item.attachment_of or "",
+                name=item.attachment_name,
+                kind=text.kind if text else "unreadable",
+                text=text.text if text else "",
+                note=(text.note if text else item.error),
+            )
+            self.writer.record_attachment(self.run_id, fetch, content)
+            stats.inc_value("zwgk/attachments")
+            return item
+        outcome = self.writer.record_page(
+            self.run_id, fetch, _document(item), item.column, item.listed
+        )
+        item.outcome = outcome.document
         stats.inc_value(f"zwgk/pages/{item.kind}")
         if item.error:
             stats.inc_value("zwgk/errors")

@@ -20,15 +20,14 @@ def run_crawls(
     mode: str = "section",
     depth: int = 0,
     log_level: str = "INFO",
+    overrides: dict[str, str] | None = None,
 ) -> list[int]:
     """Crawl the sites (concurrently, politely per host) into the archive; return run ids."""
-    settings = base_settings(db_path, trigger, log_level)
+    settings = base_settings(db_path, trigger, log_level, overrides)
     process = CrawlerProcess(settings)
     crawlers: list[Crawler] = []
     for index, site in enumerate(sites):
         site_settings = for_site(settings, site)
-        if mode == "fetch":
-            site_settings.set("DEPTH_LIMIT", depth, priority="cmdline")
         # the first crawler installs the reactor its settings name (as CrawlerProcess does)
         crawler = Crawler(PortalSpider, site_settings, init_reactor=index == 0)
         crawlers.append(crawler)

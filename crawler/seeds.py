@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from crawler.exceptions import SeedError
 
+CMS_FAMILIES = ("trs", "hanweb", "ucap", "jiyue", "generic")  # the strategies in crawler/discovery
 SITE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 ADCODE_RE = re.compile(r"^\d{6}$")
 CRON_FIELDS = 5
@@ -49,6 +50,7 @@ class SiteConfig:
     start_urls: tuple[str, ...]
     allowed_domains: tuple[str, ...]
     section_prefixes: tuple[str, ...] = ()  # URL path prefixes that bound list pages
+    cms: str | None = None  # force a discovery strategy instead of detecting it per page
     politeness: Politeness = field(default_factory=Politeness)
     schedule: Schedule = field(default_factory=Schedule)
     source: str = ""  # path of the seed file, or a description for ad-hoc sites
@@ -120,6 +122,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "start_urls": list,
     "allowed_domains": list,
     "section_prefixes": list,
+    "cms": str,
     "politeness": dict,
     "schedule": dict,
 }
@@ -169,6 +172,9 @@ def parse_seed(data: dict, where: str) -> SiteConfig:
             raise SeedError(
                 f"{where}: section_prefixes has {prefix!r}, expected a path starting with '/'"
             )
+    cms = data.get("cms")
+    if cms is not None and cms not in CMS_FAMILIES:
+        raise SeedError(f"{where}: cms {cms!r} must be one of: {', '.join(CMS_FAMILIES)}")
     politeness = _parse_table(
         where, data.get("politeness", {}), "politeness", _POLITENESS_KEYS, Politeness
     )
@@ -188,6 +194,7 @@ def parse_seed(data: dict, where: str) -> SiteConfig:
         start_urls=start_urls,
         allowed_domains=tuple(allowed),
         section_prefixes=tuple(prefixes),
+        cms=cms,
         politeness=politeness,
         schedule=schedule,
         source=where,

@@ -30,19 +30,33 @@ DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # bodies above this are refused (recorded as failed)
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 RETRY_ENABLED = True
-RETRY_TIMES = 2
+RETRY_TIMES = 2  # on 5xx, 408, 429 and network errors, with exponential backoff:
+ZWGK_RETRY_BACKOFF_BASE = 5.0  # seconds before the first retry (jittered), doubling each time
+ZWGK_RETRY_BACKOFF_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
 REDIRECT_MAX_TIMES = 10  # a redirect loop ends as a recorded failure
+# TLS as county portals need it: many serve expired, self-signed or wrong-host certificates, or
+# only TLS 1.0/1.1 with old ciphers. An archive must still capture what they publish, so
+# certificates are not verified (the fetch is recorded either way) and OpenSSL's security level
+# is lowered to allow legacy protocol versions and ciphers. docs/tls.md explains the trade-off.
+DOWNLOAD_VERIFY_CERTIFICATES = False
+DOWNLOAD_TLS_MIN_VERSION = "TLSv1.0"
+DOWNLOADER_CLIENT_TLS_CIPHERS = "DEFAULT:@SECLEVEL=0"
 COOKIES_ENABLED = True  # some portals set a session cookie before serving lists
 
 # Every response reaches the spider, whatever its status: a 404 or 500 is evidence to record.
 HTTPERROR_ALLOW_ALL = True
 # Bounds per run, overridden by the seed's politeness.max_pages / max_depth.
 CLOSESPIDER_PAGECOUNT = 5000
-DEPTH_LIMIT = 8
+DEPTH_LIMIT = 0  # the spider counts depth in catalogue levels (seed politeness.max_depth)
 DEPTH_PRIORITY = 1  # breadth-first: finish a list's pages before going deep
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
+    "crawler.pipelines.AttachmentPipeline": 150,
     "crawler.pipelines.NormalisePipeline": 200,
     "crawler.pipelines.DedupPipeline": 300,
     "crawler.pipelines.ArchivePipeline": 900,
@@ -53,11 +67,19 @@ LOG_LEVEL = "INFO"
 # zwgk's own settings
 ZWGK_DB_PATH = "archive.db"  # the archive file written by ArchivePipeline
 ZWGK_TRIGGER = "manual"  # recorded on the run row: manual | schedule | demo | fetch
+ZWGK_MAX_PAGES_PER_COLUMN = 1000  # pagination bound per column, against endless pagers
+ZWGK_ATTACHMENTS_ENABLED = True  # download files linked from documents (PDF, DOCX, XLSX, …)
+ZWGK_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # larger attachments are refused and recorded
 
 
-def base_settings(db_path: str, trigger: str, log_level: str = "INFO") -> Settings:
+def base_settings(
+    db_path: str, trigger: str, log_level: str = "INFO", overrides: dict[str, str] | None = None
+) -> Settings:
+    """The project's settings, then the caller's: the archive path, trigger, log level and any
+    NAME=VALUE overrides given with `--set` (they win over seeds' politeness)."""
     settings = Settings()
     settings.setmodule(__name__, priority="project")
+    settings.setdict(overrides or {}, priority="cmdline")
     settings.set("ZWGK_DB_PATH", db_path, priority="cmdline")
     settings.set("ZWGK_TRIGGER", trigger, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
@@ -73,5 +95,4 @@ def for_site(settings: Settings, site: SiteConfig) -> Settings:
     site_settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", p.concurrency, priority="spider")
     site_settings.set("AUTOTHROTTLE_TARGET_CONCURRENCY", float(p.concurrency), priority="spider")
     site_settings.set("CLOSESPIDER_PAGECOUNT", p.max_pages, priority="spider")
-    site_settings.set("DEPTH_LIMIT", p.max_depth, priority="spider")
     return site_settings

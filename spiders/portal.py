@@ -1,21 +1,32 @@
-"""The generic portal spider: a seed's 政务公开 section, its list pages and their documents.
+"""The portal spider: a seed's 政务公开 section, its catalogue of columns, their list pages,
+their documents and the documents' attachments.
 
-Discovery rules live in crawler/discovery.py; this spider only turns them into requests and
-every response (or failure) into a PageItem for the pipelines.
+Discovery rules live in crawler/discovery/ (one module per CMS strategy); this spider only
+turns their answers into requests, and every response or failure into a PageItem.
+Depth is counted in catalogue levels (column -> sub-column), not in pagination hops: a column
+with 300 pages of 下一页 is one level deep.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
+from archive.writer import ColumnRef
+from crawler import discovery
 from crawler.challenge import detect_challenge
-from crawler.discovery import canonical_url, classify_links, same_host_links
+from crawler.discovery import canonical_url
 from crawler.items import PageItem
 from crawler.seeds import SiteConfig
+
+ATTACHMENT_HTML_TYPES = ("text/html", "application/xhtml")
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -35,42 +46,147 @@ class PortalSpider(scrapy.Spider):
         super().__init__(name=f"portal:{site.id}", **kwargs)
         self.site = site
         self.mode = mode
-        self.depth = depth
+        self.max_depth = depth if mode == "fetch" else site.politeness.max_depth
         self.allowed_domains = list(site.allowed_domains)
         self.sections = site.sections()
+        self.seen_documents: set[str] = set()
+        self.pages_per_column: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_list_pages = crawler.settings.getint("ZWGK_MAX_PAGES_PER_COLUMN")
+        spider.attachment_maxsize = crawler.settings.getint("ZWGK_ATTACHMENT_MAXSIZE")
+        spider.fetch_attachments = crawler.settings.getbool("ZWGK_ATTACHMENTS_ENABLED")
+        return spider
 
     async def start(self):
-        kind = "document" if self.mode == "fetch" else "list"
+        if self.mode == "fetch":
+            for url in self.site.start_urls:
+                yield self._request(url, "document", level=0)
+            return
         for url in self.site.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta={"kind": kind})
+            column = ColumnRef(url=canonical_url(url))
+            yield self._request(url, "list", column=column, level=0)
+        # robots.txt is archived too (provenance), and its Sitemap: lines are followed
+        for root in dict.fromkeys(
+            urlsplit(u)._replace(path="/robots.txt", query="", fragment="").geturl()
+            for u in self.site.start_urls
+        ):
+            yield self._request(root, "robots")
+
+    def _request(self, url: str, kind: str, callback=None, **meta) -> scrapy.Request:
+        meta["kind"] = kind
+        if kind == "attachment":
+            meta["download_maxsize"] = self.attachment_maxsize
+        return scrapy.Request(url, callback=callback or self.parse, errback=self.failed, meta=meta)
 
     def parse(self, response: Response) -> Iterator[PageItem | scrapy.Request]:
-        kind = response.meta.get("kind", "list")
-        item = self._capture(response, kind)
-        yield item
-        if item.kind != kind or not isinstance(response, TextResponse):
-            return  # errors and non-HTML bodies end here
-        if self.mode == "fetch":
-            if response.meta.get("depth", 0) < self.depth:
-                for url in same_host_links(response.text, response.url):
-                    yield self._request(url, "document")
+        meta = response.meta
+        item = self._capture(response, meta["kind"])
+        if item.kind != meta["kind"] or (
+            not isinstance(response, TextResponse) and item.kind != "sitemap"
+        ):
+            yield item  # an error, a challenge, or a body we do not parse
             return
-        if kind == "list":
-            links = classify_links(
-                response.text, response.url, self.site.allowed_domains, self.sections
-            )
-            for url in links.documents:
-                yield self._request(url, "document")
-            for url in links.lists:
-                yield self._request(url, "list")
+        if item.kind == "list":
+            yield from self._list(response, item)
+        elif item.kind == "document":
+            yield item
+            yield from self._document_links(response)
+        elif item.kind == "robots":
+            yield item
+            for url in discovery.sitemaps_in_robots(response.text):
+                yield self._request(url, "sitemap")
+        elif item.kind == "sitemap":
+            yield item
+            children, pages = discovery.parse_sitemap(response.body)
+            for url in children:
+                yield self._request(url, "sitemap")
+            documents = discovery.sitemap_documents(pages, self.site.allowed_domains, self.sections)
+            yield from self._documents(documents, None)
+        else:
+            yield item
 
-    def _request(self, url: str, kind: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, meta={"kind": kind})
+    def _list(self, response: TextResponse, item: PageItem) -> Iterator[PageItem | scrapy.Request]:
+        meta = response.meta
+        column: ColumnRef = meta["column"]
+        level: int = meta.get("level", 0)
+        if meta.get("proxy"):  # a Hanweb dataproxy.jsp answer: records only
+            documents = discovery.parse_proxy(
+                response.text, response.url, self.site.allowed_domains, self.sections, column.url
+            )
+            item.column, item.listed = column, tuple(documents)
+            yield item
+            yield from self._documents(documents, column)
+            return
+        page = discovery.parse_list(
+            response.text,
+            response.url,
+            self.site.allowed_domains,
+            self.sections,
+            self.site.cms,
+            column.url,
+        )
+        if column.name is None and meta.get("level", 0) == 0:
+            column = dataclasses.replace(column, name=page.title)
+        item.column = dataclasses.replace(column, cms=page.cms)
+        item.listed = tuple(page.documents)
+        for url, reason in page.traps.items():
+            self.logger.debug("not following %s (%s)", url, reason)
+        yield item
+        new_documents = list(self._documents(page.documents, column))
+        yield from new_documents
+        for proxy in page.proxy:
+            yield scrapy.FormRequest(
+                proxy.url,
+                formdata=proxy.formdata,
+                callback=self.parse,
+                errback=self.failed,
+                meta={"kind": "list", "column": column, "level": level, "proxy": True},
+            )
+        # more pages of this column; a page past the first that lists nothing new ends the walk
+        if not (meta.get("paginated") and not new_documents):
+            for url in page.pages:
+                self.pages_per_column[column.url] += 1
+                if self.pages_per_column[column.url] > self.max_list_pages:
+                    self.logger.warning(
+                        "column %s: stopping after %d pages", column.url, self.max_list_pages
+                    )
+                    break
+                yield self._request(url, "list", column=column, level=level, paginated=True)
+        if level < self.max_depth:
+            for url, name in page.columns.items():
+                sub = ColumnRef(url=url, name=name or None, parent_url=column.url)
+                yield self._request(url, "list", column=sub, level=level + 1)
+
+    def _documents(self, documents, column: ColumnRef) -> Iterator[scrapy.Request]:
+        for url in documents:
+            if url not in self.seen_documents:
+                self.seen_documents.add(url)
+                yield self._request(url, "document", column=column)
+
+    def _document_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        tree = discovery.parse_html(response.text)
+        if tree is None:
+            return
+        if self.fetch_attachments:
+            for url, name in discovery.attachment_links(
+                tree, response.url, self.site.allowed_domains
+            ).items():
+                yield self._request(
+                    url, "attachment", document_url=canonical_url(response.url), name=name
+                )
+        if self.mode == "fetch" and response.meta.get("level", 0) < self.max_depth:
+            for url in discovery.same_host_links(tree, response.url):
+                yield self._request(url, "document", level=response.meta.get("level", 0) + 1)
 
     def _capture(self, response: Response, kind: str) -> PageItem:
         requested = (response.meta.get("redirect_urls") or [response.request.url])[0]
         status = response.status
-        challenge = detect_challenge(status, response.body)
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        error = None
+        challenge = detect_challenge(status, response.body) if kind != "attachment" else None
         if challenge:
             kind, error = "blocked", challenge
             self.logger.warning(
@@ -78,11 +194,11 @@ class PortalSpider(scrapy.Spider):
             )
         elif status >= 400:
             kind, error = "error", f"HTTP {status}"
-        elif not isinstance(response, TextResponse):
-            kind, error = "page", None  # a binary body: kept raw, not extracted (yet)
-        else:
-            error = None
-        return PageItem(
+        elif kind == "attachment" and content_type.startswith(ATTACHMENT_HTML_TYPES):
+            kind, error = "error", "attachment URL answered with an HTML page"
+        elif kind in ("list", "document") and not isinstance(response, TextResponse):
+            kind = "page"  # a binary body where a page was expected: kept raw, not parsed
+        item = PageItem(
             site_id=self.site.id,
             kind=kind,
             url=canonical_url(response.url),
@@ -91,18 +207,27 @@ class PortalSpider(scrapy.Spider):
             headers=_headers(response),
             body=response.body,
             encoding=getattr(response, "encoding", None),
-            html=response.text if kind == "document" else None,
             error=error,
         )
+        if kind == "document":
+            item.html = response.text
+        elif kind == "attachment":
+            item.attachment_of = response.meta["document_url"]
+            item.attachment_name = response.meta.get("name")
+        return item
 
     def failed(self, failure: Failure) -> Iterator[PageItem]:
         """A request that produced no response (timeout, refused, redirect loop, too large)."""
         request = failure.request
-        self.logger.warning("fetch failed: %s (%s)", request.url, failure.getErrorMessage())
+        if failure.check(CancelledError) and "download_maxsize" in request.meta:
+            reason = f"too large: over the {request.meta['download_maxsize']:,}-byte limit"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        self.logger.warning("fetch failed: %s (%s)", request.url, reason)
         yield PageItem(
             site_id=self.site.id,
             kind="error",
             url=canonical_url(request.url),
             requested_url=request.url,
-            error=f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500],
+            error=reason,
         )

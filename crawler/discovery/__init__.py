@@ -1,0 +1,158 @@
+"""Discovery: what a 政务公开 list page leads to — documents, more pages of its column,
+sub-columns of the catalogue tree — for each CMS family county portals run on.
+
+Plain functions over (HTML, URL, site bounds); the spider only turns their answers into
+requests. One module per strategy: generic anchors (plain 下一页 lists), script pagers (TRS,
+Ucap, 集约化), Hanweb jpage/dataproxy, sitemaps. The family is detected from the page; a seed's
+`cms` key overrides detection.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.etree
+import lxml.html
+
+from crawler.discovery import hanweb, pagers
+from crawler.discovery.generic import attachment_links, classify_anchors, same_host_links
+from crawler.discovery.sitemap import parse_sitemap, sitemaps_in_robots
+from crawler.discovery.urls import (
+    canonical_url,
+    in_domains,
+    in_section,
+    looks_like_document,
+    trap_reason,
+)
+from crawler.seeds import CMS_FAMILIES
+
+__all__ = [
+    "CMS_FAMILIES",
+    "ListPage",
+    "attachment_links",
+    "canonical_url",
+    "detect_cms",
+    "parse_html",
+    "parse_list",
+    "parse_proxy",
+    "parse_sitemap",
+    "same_host_links",
+    "sitemaps_in_robots",
+    "trap_reason",
+]
+
+_JIYUE_RE = re.compile(r"<meta\s+name=[\"']channelId[\"']|/zwgklist(?:_\w+)?\.shtml", re.I)
+_UCAP_RE = re.compile(r"<ucap(?:title|content)|UCAP-CONTENT|ucapcms|/ucap/", re.I)
+_TRS_RE = re.compile(r"createPageHTML|TRS_Editor|trs_|var\s+countPage|/t\d{8}_\d+\.s?html?", re.I)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    cms: str
+    title: str | None
+    documents: dict[str, str]  # canonical url -> link text
+    pages: list[str]  # more pages of the same column
+    columns: dict[str, str]  # sub-columns: url -> name
+    proxy: list[hanweb.ProxyRequest] = field(default_factory=list)  # Hanweb record windows
+    announced: int | None = None  # page count the list announces
+    traps: dict[str, str] = field(default_factory=dict)  # url -> why it was not followed
+
+
+def detect_cms(html: str, url: str) -> str:
+    if hanweb.is_hanweb(html, url):
+        return "hanweb"
+    if _JIYUE_RE.search(html) or "zwgklist" in url:
+        return "jiyue"
+    if _UCAP_RE.search(html):
+        return "ucap"
+    if _TRS_RE.search(html):
+        return "trs"
+    return "generic"
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def _title(tree: lxml.html.HtmlElement) -> str | None:
+    title = tree.findtext(".//title")
+    return " ".join(title.split()) if title and title.strip() else None
+
+
+def parse_list(
+    html: str,
+    url: str,
+    domains: tuple[str, ...],
+    prefixes: tuple[str, ...],
+    cms: str | None = None,
+    column_url: str | None = None,
+) -> ListPage:
+    """What one list page of a column leads to."""
+    tree = parse_html(html)
+    if tree is None:
+        return ListPage(cms or "generic", None, {}, [], {})
+    cms = cms or detect_cms(html, url)
+    anchors = classify_anchors(tree, url, domains, prefixes)
+    documents = dict(anchors.documents)
+    script_urls, announced = pagers.script_pages(tree, url)
+    announced = announced or pagers.announced_pages(tree)
+    pages = list(anchors.pages)
+    for raw in script_urls:
+        page = canonical_url(raw)
+        if in_domains(page, domains) and in_section(page, prefixes) and page not in pages:
+            pages.append(page)
+    proxy: list[hanweb.ProxyRequest] = []
+    if cms == "hanweb":
+        documents.update(_hanweb_documents(html, url, domains, prefixes, column_url))
+        proxy = hanweb.proxy_requests(html, url)
+    if announced:
+        pages = [p for p in pages if (pagers.page_number(p) or 0) <= announced]
+    this = canonical_url(url)
+    columns = {u: n for u, n in anchors.columns.items() if u not in pages and u != this}
+    return ListPage(
+        cms,
+        _title(tree),
+        documents,
+        [p for p in pages if p != this],
+        columns,
+        proxy,
+        announced,
+        anchors.traps,
+    )
+
+
+def _hanweb_documents(text, url, domains, prefixes, column_url) -> dict[str, str]:
+    column_ids = {c for c in (hanweb.column_id(url, text), hanweb.column_id(column_url or "")) if c}
+    found = {}
+    for raw, name in hanweb.records(text, url).items():
+        doc = canonical_url(raw)
+        if (
+            in_domains(doc, domains)
+            and (in_section(doc, prefixes) or hanweb.in_columns(doc, column_ids))
+            and not trap_reason(doc)
+        ):
+            found[doc] = name
+    return found
+
+
+def parse_proxy(
+    text: str, url: str, domains: tuple[str, ...], prefixes: tuple[str, ...], column_url: str | None
+) -> dict[str, str]:
+    """Documents in a Hanweb dataproxy.jsp answer."""
+    return _hanweb_documents(text, url, domains, prefixes, column_url)
+
+
+def sitemap_documents(
+    urls: list[str], domains: tuple[str, ...], prefixes: tuple[str, ...]
+) -> list[str]:
+    """Sitemap entries that are documents of the section."""
+    found = []
+    for raw in urls:
+        doc = canonical_url(raw)
+        if in_domains(doc, domains) and in_section(doc, prefixes) and looks_like_document(doc):
+            found.append(doc)
+    return found
