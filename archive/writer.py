@@ -315,7 +315,7 @@ class ArchiveWriter:
         column_id = db.execute(
             "SELECT id FROM columns WHERE site_id = ? AND url = ?", [fetch.site_id, column.url]
         ).fetchone()[0]
-        db.executemany(
+        db.conn.executemany(
             """INSERT INTO listings (column_id, url, first_seen, last_seen, last_fetch_id) VALUES (?, ?, ?, ?, ?)
                ON CONFLICT (column_id, url) DO UPDATE SET last_seen = excluded.last_seen,
                    last_fetch_id = excluded.last_fetch_id""",

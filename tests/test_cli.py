@@ -116,7 +116,16 @@ def test_fetch_history_and_stats(tmp_path, make_portal_server):
 def test_fetch_depth_follows_links_on_the_host(tmp_path, make_portal_server):
     server = make_portal_server(revision=1)
     db = str(tmp_path / "a.db")
-    done = zwgk("fetch", server.url + "/zwgk/gzbg/", "--depth", "1", "--db", db, "--seeds", str(tmp_path / "none"))
+    done = zwgk(
+        "fetch",
+        server.url + "/zwgk/gzbg/",
+        "--depth",
+        "1",
+        "--db",
+        db,
+        "--seeds",
+        str(tmp_path / "none"),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     paths = [entry["path"] for entry in server.request_log()]
     assert "/zwgk/gzbg/" in paths and len(set(paths)) > 3

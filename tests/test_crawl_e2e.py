@@ -173,3 +173,18 @@ def new_version_path(arc, version) -> str:
         "SELECT url FROM documents WHERE id = ?", [version.document_id]
     ).fetchone()[0]
     return "/" + url.split("/", 3)[3]
+
+
+def test_catalogue_columns_and_the_columns_that_listed_each_document(first_crawl):
+    from crawler.sample_portal.site import COLUMNS
+
+    server, _, db = first_crawl
+    with read.open_archive(db) as arc:
+        columns = {c.name: c for c in arc.columns()}
+        for slug, name in COLUMNS.items():
+            assert name in columns, f"column {name} not recorded"
+            assert columns[name].url.startswith(f"{server.url}/zwgk/{slug}/")
+            assert columns[name].parent_url == f"{server.url}/zwgk/index.html"
+        for doc in expected_documents(1):
+            slug = doc.path.split("/")[2]
+            assert COLUMNS[slug] in arc.columns_of(server.url + doc.path)
