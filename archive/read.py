@@ -53,6 +53,10 @@ class Run:
     fetches_failed: int
     fetches_blocked: int
     error: str | None
+    full_walk: int = 1
+    documents_deleted: int = 0
+    documents_restored: int = 0
+    not_modified: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class Version:
     metadata: dict[str, str]
     attachments: list[dict[str, str]]
     extractor_version: str
+    change: str | None  # new | text | metadata | text+metadata | reextract
     text: str
     text_norm: str
     chars: int
@@ -129,6 +134,30 @@ class AttachmentFile:
     version_no: int
 
 
+@dataclass(frozen=True)
+class KnownDocument:
+    """What an incremental crawl needs to know of an archived document."""
+
+    url: str
+    status: str  # live | deleted | unlisted
+    etag: str | None  # validators of the last capture, for conditional requests
+    last_modified: str | None
+    columns: tuple[str, ...]  # URLs of the columns that listed it
+
+
+@dataclass(frozen=True)
+class Event:
+    """A change of a document's state, with its evidence."""
+
+    at: str
+    event: str  # new | changed | deleted | unlisted | restored
+    reason: str | None
+    evidence: dict[str, str]
+    url: str
+    site_id: str
+    title: str | None
+
+
 _DOC_SELECT = """
     SELECT d.id, d.url, d.site_id, d.status, d.first_seen, d.last_seen, d.version_count,
            v.title, v.publish_date, v.publisher, v.index_no, v.doc_no, v.text_hash
@@ -138,7 +167,7 @@ _VERSION_SELECT = """
     SELECT v.id, v.document_id, v.version_no, v.fetch_id, v.created_at, v.text_hash, v.title,
            v.publish_date, v.publish_date_raw, v.publisher, v.index_no, v.doc_no, v.category,
            v.written_date, v.validity, v.source, v.metadata, v.attachments, v.extractor_version,
-           t.text, t.text_norm, t.chars
+           v.change, t.text, t.text_norm, t.chars
     FROM versions v JOIN texts t ON t.hash = v.text_hash
 """
 
@@ -289,6 +318,50 @@ class Archive:
             {"p": pattern, "limit": limit},
         )
         return [r[0] for r in rows]
+
+    def known_documents(self, site_id: str) -> dict[str, KnownDocument]:
+        """Every document of a site with its status, last validators and listing columns."""
+        listed: dict[str, list[str]] = {}
+        for r in self._rows(
+            "SELECT l.url, c.url AS column FROM listings l JOIN columns c ON c.id = l.column_id WHERE c.site_id = ?",
+            [site_id],
+        ):
+            listed.setdefault(r["url"], []).append(r["column"])
+        found = {}
+        for r in self._rows(
+            """SELECT d.url, d.status, f.headers FROM documents d LEFT JOIN fetches f ON f.id = d.last_fetch_id
+               WHERE d.site_id = ?""",
+            [site_id],
+        ):
+            headers = {k.lower(): v for k, v in json.loads(r["headers"] or "{}").items()}
+            found[r["url"]] = KnownDocument(
+                r["url"],
+                r["status"],
+                headers.get("etag"),
+                headers.get("last-modified"),
+                tuple(listed.get(r["url"], ())),
+            )
+        return found
+
+    def last_full_walk(self, site_id: str) -> str | None:
+        """Start time of the site's latest finished full walk, if any."""
+        rows = self._rows(
+            """SELECT max(started_at) FROM runs WHERE site_id = ? AND full_walk = 1 AND outcome = 'finished'""",
+            [site_id],
+        )
+        return rows[0][0]
+
+    def events(self, since: str, site_id: str | None = None) -> list[Event]:
+        """Document events (new, changed, deleted, unlisted, restored) at or after `since`."""
+        where, params = ("AND d.site_id = ?", [since, site_id]) if site_id else ("", [since])
+        rows = self._rows(
+            f"""SELECT e.at, e.event, e.reason, e.evidence, d.url, d.site_id, v.title
+                FROM events e JOIN documents d ON d.id = e.document_id
+                LEFT JOIN versions v ON v.id = d.current_version_id
+                WHERE e.at >= ? {where} ORDER BY e.at, e.id""",
+            params,
+        )
+        return [Event(**{**dict(r), "evidence": json.loads(r["evidence"] or "{}")}) for r in rows]
 
     def stats(self) -> dict[str, int]:
         """Counts of the archive's main tables and document states."""

@@ -190,6 +190,41 @@ def m002_catalogue_and_attachments(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m003_history(db: sqlite_utils.Database) -> None:
+    """History made first-class: what changed in each version, document events (new, changed,
+    deleted, unlisted, restored) with their evidence, and incremental-run counters."""
+    db.executescript(
+        """
+        ALTER TABLE versions ADD COLUMN change TEXT;
+        ALTER TABLE runs ADD COLUMN full_walk INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE runs ADD COLUMN documents_deleted INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN documents_restored INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            run_id INTEGER REFERENCES runs(id),
+            fetch_id INTEGER REFERENCES fetches(id),
+            at TEXT NOT NULL,
+            event TEXT NOT NULL,
+            reason TEXT,
+            evidence TEXT
+        );
+        CREATE INDEX events_at ON events(at);
+        CREATE INDEX events_document ON events(document_id, at);
+        CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        INSERT INTO events (document_id, run_id, fetch_id, at, event, reason, evidence)
+            SELECT document_id, run_id, fetch_id, created_at,
+                   CASE WHEN version_no = 1 THEN 'new' ELSE 'changed' END, 'text', '{}'
+            FROM versions ORDER BY id;
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 

@@ -1,7 +1,8 @@
-"""Writing the archive: every fetch, and a new version only when a document's text changes.
+"""Writing the archive: every fetch, every list, every attachment, and document state changes.
 
 Each page is written in one IMMEDIATE transaction: the read of the document's current state
-and the insert that depends on it cannot interleave with another writer.
+and the insert that depends on it cannot interleave with another writer. The document state
+machine (versions, deletions, restorations) is in archive/documents.py.
 """
 
 from __future__ import annotations
@@ -11,108 +12,35 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
+from archive import documents
+from archive.records import (
+    AttachmentContent,
+    ColumnRef,
+    DocumentContent,
+    FetchRecord,
+    Gone,
+    PageOutcome,
+    SiteRecord,
+    utcnow,
+)
 from archive.schema import connect
 
+__all__ = [
+    "ArchiveWriter",
+    "AttachmentContent",
+    "ColumnRef",
+    "DocumentContent",
+    "FetchRecord",
+    "Gone",
+    "PageOutcome",
+    "SiteRecord",
+    "utcnow",
+]
 BODY_CODEC = "zlib"
-
-
-def utcnow() -> str:
-    """UTC ISO-8601 with milliseconds and a Z, the archive's one timestamp format."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-@dataclass(frozen=True)
-class SiteRecord:
-    id: str
-    name: str
-    adcode: str
-    start_urls: tuple[str, ...]
-    allowed_domains: tuple[str, ...]
-    seed_source: str = ""
-
-
-@dataclass(frozen=True)
-class FetchRecord:
-    """One HTTP exchange (or a failed attempt: status None and error set)."""
-
-    site_id: str
-    url: str  # final URL after redirects
-    requested_url: str
-    kind: str  # list | document | page | blocked | error
-    status: int | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes | None = None
-    encoding: str | None = None
-    error: str | None = None
-    method: str = "GET"
-    fetched_at: str = field(default_factory=utcnow)
-
-    @property
-    def content_type(self) -> str | None:
-        for key, value in self.headers.items():
-            if key.lower() == "content-type":
-                return value
-        return None
-
-
-@dataclass(frozen=True)
-class DocumentContent:
-    """What extraction and normalisation made of a document page."""
-
-    url: str  # canonical document URL
-    text: str  # original extracted text
-    text_norm: str  # normalised search/dedup key
-    text_hash: str  # sha256 of text_norm
-    traditional: bool
-    extractor_version: str
-    title: str | None = None
-    publish_date: str | None = None
-    publish_date_raw: str | None = None
-    publisher: str | None = None
-    index_no: str | None = None
-    doc_no: str | None = None
-    category: str | None = None
-    written_date: str | None = None
-    validity: str | None = None
-    source: str | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    attachments: tuple[dict[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class ColumnRef:
-    """A 政务公开 column (栏目) of the catalogue tree: identified by its first list page's URL."""
-
-    url: str
-    name: str | None = None
-    parent_url: str | None = None
-    cms: str | None = None  # the CMS family whose strategy listed it
-
-
-@dataclass(frozen=True)
-class AttachmentContent:
-    """Text extracted from an attachment's bytes (which are stored with the fetch)."""
-
-    document_url: str  # the document page that linked it
-    name: str | None
-    kind: str  # pdf | docx | xlsx | text | unsupported
-    text: str
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class PageOutcome:
-    fetch_id: int
-    document: str | None = None  # new | changed | unchanged, or None for non-documents
-    document_id: int | None = None
-    version_no: int | None = None
-    text_seen_before: bool = False  # exact duplicate of a text already archived
 
 
 class ArchiveWriter:
@@ -153,11 +81,11 @@ class ArchiveWriter:
             else:
                 db["sites"].insert({**row, "first_seen": now})
 
-    def start_run(self, site_id: str, trigger: str, version: str) -> int:
+    def start_run(self, site_id: str, trigger: str, version: str, full_walk: bool = True) -> int:
         with self._transaction() as db:
             cur = db.execute(
-                "INSERT INTO runs (site_id, trigger, started_at, zwgk_version) VALUES (?, ?, ?, ?)",
-                [site_id, trigger, utcnow(), version],
+                "INSERT INTO runs (site_id, trigger, started_at, zwgk_version, full_walk) VALUES (?, ?, ?, ?, ?)",
+                [site_id, trigger, utcnow(), version, int(full_walk)],
             )
             return cur.lastrowid
 
@@ -183,27 +111,33 @@ class ArchiveWriter:
     def _run_counts(db: sqlite_utils.Database, run_id: int) -> dict[str, int]:
         row = db.execute(
             """SELECT count(*) AS pages,
-                      coalesce(sum(kind != 'blocked' AND (status IS NULL OR status >= 400)), 0) AS failed,
-                      coalesce(sum(kind = 'blocked'), 0) AS blocked
+                      coalesce(sum(kind NOT IN ('blocked', 'gone') AND (status IS NULL OR status >= 400)), 0),
+                      coalesce(sum(kind = 'blocked'), 0),
+                      coalesce(sum(status = 304), 0)
                FROM fetches WHERE run_id = ?""",
             [run_id],
         ).fetchone()
-        new, changed = db.execute(
-            """SELECT coalesce(sum(version_no = 1), 0), coalesce(sum(version_no > 1), 0)
-               FROM versions WHERE run_id = ?""",
-            [run_id],
-        ).fetchone()
+        events = dict(
+            db.execute(
+                "SELECT event, count(*) FROM events WHERE run_id = ? GROUP BY event", [run_id]
+            ).fetchall()
+        )
         docs_seen = db.execute(
-            "SELECT count(DISTINCT url) FROM fetches WHERE run_id = ? AND kind = 'document' AND text_hash IS NOT NULL",
+            """SELECT count(DISTINCT url) FROM fetches WHERE run_id = ? AND kind = 'document'
+               AND (text_hash IS NOT NULL OR status = 304)""",
             [run_id],
         ).fetchone()[0]
+        new, changed = events.get("new", 0), events.get("changed", 0)
         return {
             "pages_fetched": row[0],
             "fetches_failed": row[1],
             "fetches_blocked": row[2],
+            "not_modified": row[3],
             "documents_new": new,
             "documents_changed": changed,
             "documents_unchanged": max(docs_seen - new - changed, 0),
+            "documents_deleted": events.get("deleted", 0) + events.get("unlisted", 0),
+            "documents_restored": events.get("restored", 0),
         }
 
     def record_page(
@@ -213,9 +147,11 @@ class ArchiveWriter:
         doc: DocumentContent | None = None,
         column: ColumnRef | None = None,
         listed: tuple[str, ...] = (),
+        gone: Gone | None = None,
     ) -> PageOutcome:
         """Store one fetch and, for a document, its text and (if changed) a new version; for a
-        list page, its column and the URLs it listed."""
+        list page, its column and the URLs it listed; for a known document that disappeared
+        (`gone`), a tombstone with the evidence."""
         with self._transaction() as db:
             body_sha = self._store_body(db, fetch.body)
             text_seen = False
@@ -226,10 +162,33 @@ class ArchiveWriter:
             )
             if column is not None:
                 self._store_listing(db, fetch, fetch_id, column, listed)
+            if gone is not None:
+                state = documents.mark_gone(db, run_id, fetch.url, fetch_id, gone, fetch.fetched_at)
+                if (
+                    fetch.requested_url != fetch.url
+                ):  # redirected away: the requested URL is the document
+                    state = (
+                        documents.mark_gone(
+                            db, run_id, fetch.requested_url, fetch_id, gone, fetch.fetched_at
+                        )
+                        or state
+                    )
+                return PageOutcome(fetch_id, state)
+            if fetch.status == 304 and fetch.kind == "document":
+                return PageOutcome(
+                    fetch_id, documents.mark_not_modified(db, fetch.url, fetch_id, fetch.fetched_at)
+                )
             if doc is None:
                 return PageOutcome(fetch_id=fetch_id)
-            state, document_id, version_no = self._store_document(db, run_id, fetch, fetch_id, doc)
+            state, document_id, version_no = documents.store_document(
+                db, run_id, fetch, fetch_id, doc
+            )
             return PageOutcome(fetch_id, state, document_id, version_no, text_seen)
+
+    def record_unlisted(self, run_id: int, url: str, gone: Gone) -> str | None:
+        """Tombstone a document that vanished from its list (no fetch of it was needed)."""
+        with self._transaction() as db:
+            return documents.mark_gone(db, run_id, url, None, gone)
 
     def record_attachment(
         self, run_id: int | None, fetch: FetchRecord, content: AttachmentContent
@@ -341,61 +300,3 @@ class ArchiveWriter:
             [doc.text_hash, doc.text, doc.text_norm, int(doc.traditional), len(doc.text_norm), now],
         )
         return cur.rowcount == 0
-
-    @staticmethod
-    def _store_document(db, run_id, fetch, fetch_id, doc) -> tuple[str, int, int]:
-        row = db.execute(
-            """SELECT d.id, d.version_count, v.text_hash FROM documents d
-               LEFT JOIN versions v ON v.id = d.current_version_id WHERE d.url = ?""",
-            [doc.url],
-        ).fetchone()
-        now = fetch.fetched_at
-        if row is None:
-            document_id = db.execute(
-                """INSERT INTO documents (url, site_id, status, first_seen, last_seen, last_fetch_id)
-                   VALUES (?, ?, 'live', ?, ?, ?)""",
-                [doc.url, fetch.site_id, now, now, fetch_id],
-            ).lastrowid
-            count, current_hash = 0, None
-        else:
-            document_id, count, current_hash = row
-        if current_hash == doc.text_hash:
-            db.execute(
-                "UPDATE documents SET last_seen = ?, last_fetch_id = ?, status = 'live' WHERE id = ?",
-                [now, fetch_id, document_id],
-            )
-            return "unchanged", document_id, count
-        version_no = count + 1
-        version_id = db.execute(
-            """INSERT INTO versions (document_id, version_no, fetch_id, run_id, created_at, text_hash, title,
-                   publish_date, publish_date_raw, publisher, index_no, doc_no, category, written_date,
-                   validity, source, metadata, attachments, extractor_version)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                document_id,
-                version_no,
-                fetch_id,
-                run_id,
-                now,
-                doc.text_hash,
-                doc.title,
-                doc.publish_date,
-                doc.publish_date_raw,
-                doc.publisher,
-                doc.index_no,
-                doc.doc_no,
-                doc.category,
-                doc.written_date,
-                doc.validity,
-                doc.source,
-                json.dumps(doc.metadata, ensure_ascii=False),
-                json.dumps(list(doc.attachments), ensure_ascii=False),
-                doc.extractor_version,
-            ],
-        ).lastrowid
-        db.execute(
-            """UPDATE documents SET last_seen = ?, last_fetch_id = ?, status = 'live',
-                   current_version_id = ?, version_count = ? WHERE id = ?""",
-            [now, fetch_id, version_id, version_no, document_id],
-        )
-        return ("new" if version_no == 1 else "changed"), document_id, version_no

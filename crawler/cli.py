@@ -83,11 +83,16 @@ def demo(db_path: str, revision: int, verbose: bool) -> None:
     from crawler.seeds import load_seed
 
     site = load_seed(_bundled_sample_seed())
-    server, base_url = start_server(revision=revision)
+    try:  # the seed's own port, so that repeated demos re-crawl the same URLs
+        server, base_url = start_server(revision=revision, port=int(site.start_urls[0].split(":")[2].split("/")[0]))
+    except OSError:
+        server, base_url = start_server(revision=revision)
     try:
         click.echo(f"serving the sample portal at {base_url} (revision {revision})")
         level = "DEBUG" if verbose else "WARNING"  # the demo prints its own summary
-        run_ids = run_crawls([site.rebased(base_url)], db_path, trigger="demo", log_level=level)
+        run_ids = run_crawls(
+            [site.rebased(base_url)], db_path, trigger="demo", log_level=level, walk="full"
+        )
     finally:
         server.shutdown()
     _print_runs(db_path, run_ids, list_documents=True)
@@ -109,6 +114,13 @@ def _bundled_sample_seed() -> Path:
     show_default=True,
     help="Recorded on the run: manual, schedule, …",
 )
+@click.option(
+    "--full/--incremental",
+    "full",
+    default=None,
+    help="Revisit every list page and known document (conditional requests), or stop paging at "
+    "known items. Default: a full walk when none finished in ZWGK_FULL_WALK_DAYS (7).",
+)
 @seeds_option
 @db_option
 @set_option
@@ -117,6 +129,7 @@ def crawl(
     site_ids: tuple[str, ...],
     all_sites: bool,
     trigger: str,
+    full: bool | None,
     seeds_dir: str,
     db_path: str,
     overrides: tuple[str, ...],
@@ -136,12 +149,14 @@ def crawl(
         raise click.UsageError("give --site ID (one or more) or --all")
     folder = Path(seeds_dir)
     sites = load_seeds(folder) if all_sites else [find_site(folder, s) for s in site_ids]
+    walk = "auto" if full is None else "full" if full else "incremental"
     run_ids = run_crawls(
         sites,
         db_path,
         trigger=trigger,
         log_level=_log_level(verbose),
         overrides=_overrides(overrides),
+        walk=walk,
     )
     if not _print_runs(db_path, run_ids):
         sys.exit(1)

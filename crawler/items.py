@@ -29,6 +29,10 @@ class PageItem:
     listed: tuple[str, ...] = ()  # list pages: the document URLs they list
     attachment_of: str | None = None  # attachments: the document page that linked them
     attachment_name: str | None = None
+    expected: str | None = (
+        None  # the kind the request was made for (a 404 "error" may be a deleted document)
+    )
+    recheck_column: str | None = None  # a document rechecked because this column no longer lists it
     # filled in by pipelines
     extracted: Extracted | None = None
     normalised: Normalised | None = None

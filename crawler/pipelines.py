@@ -20,11 +20,14 @@ from archive.writer import (
     AttachmentContent,
     DocumentContent,
     FetchRecord,
+    Gone,
     SiteRecord,
 )
 from crawler import __version__
 from crawler.attachments import AttachmentError, extract_attachment_text
 from crawler.dedup import ExactDeduper
+from crawler.deletion import gone_evidence
+from crawler.discovery import parse_html
 from crawler.exceptions import ExtractionError
 from crawler.extraction import EXTRACTOR_VERSION, Extractor
 from crawler.items import PageItem
@@ -118,16 +121,19 @@ class ArchivePipeline:
                 site.id, site.name, site.adcode, site.start_urls, site.allowed_domains, site.source
             )
         )
-        self.run_id = self.writer.start_run(site.id, self.trigger, __version__)
+        self.run_id = self.writer.start_run(site.id, self.trigger, __version__, spider.full_walk)
+        self.known = spider.state.known
         spider.zwgk_run_id = self.run_id
 
     def process_item(self, item: PageItem, spider=None) -> PageItem:
         assert self.writer is not None
+        gone = _gone(item) if item.expected == "document" else None
+        known = gone is not None and (item.url in self.known or item.requested_url in self.known)
         fetch = FetchRecord(
             site_id=item.site_id,
             url=item.url,
             requested_url=item.requested_url,
-            kind=item.kind,
+            kind="gone" if known else item.kind,
             status=item.status,
             headers=item.headers,
             body=item.body,
@@ -148,8 +154,19 @@ class ArchivePipeline:
             stats.inc_value("zwgk/attachments")
             return item
         outcome = self.writer.record_page(
-            self.run_id, fetch, _document(item), item.column, item.listed
+            self.run_id, fetch, None if gone else _document(item), item.column, item.listed, gone
         )
+        if item.recheck_column and gone is None and item.status and item.status < 400:
+            unlisted = Gone(
+                f"removed from its list (the page still answers {item.status})",
+                "unlisted",
+                {"list": item.recheck_column, "status": str(item.status)},
+            )
+            outcome = dataclasses.replace(
+                outcome,
+                document=self.writer.record_unlisted(self.run_id, item.url, unlisted)
+                or outcome.document,
+            )
         item.outcome = outcome.document
         stats.inc_value(f"zwgk/pages/{item.kind}")
         if item.error:
@@ -195,6 +212,18 @@ class DedupPipeline:
         if item.duplicate_of:
             logger.info("%s has the same text as %s", item.url, ", ".join(item.duplicate_of[:3]))
         return item
+
+
+def _gone(item: PageItem) -> Gone | None:
+    """Deletion evidence in a response to a document request (crawler/deletion.py)."""
+    if item.extracted is not None:
+        text, title = item.extracted.text, item.extracted.title
+    elif item.html is not None:
+        tree = parse_html(item.html)
+        text, title = (tree.text_content() if tree is not None else ""), None
+    else:
+        text = title = None
+    return gone_evidence(item.status, item.requested_url, item.url, text, title)
 
 
 def _document(item: PageItem) -> DocumentContent | None:

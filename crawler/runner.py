@@ -21,6 +21,7 @@ def run_crawls(
     depth: int = 0,
     log_level: str = "INFO",
     overrides: dict[str, str] | None = None,
+    walk: str = "auto",
 ) -> list[int]:
     """Crawl the sites (concurrently, politely per host) into the archive; return run ids."""
     settings = base_settings(db_path, trigger, log_level, overrides)
@@ -31,7 +32,7 @@ def run_crawls(
         # the first crawler installs the reactor its settings name (as CrawlerProcess does)
         crawler = Crawler(PortalSpider, site_settings, init_reactor=index == 0)
         crawlers.append(crawler)
-        process.crawl(crawler, site=site, mode=mode, depth=depth)
+        process.crawl(crawler, site=site, mode=mode, depth=depth, walk=walk)
     process.start()
     return [
         c.spider.zwgk_run_id

@@ -67,6 +67,9 @@ LOG_LEVEL = "INFO"
 # zwgk's own settings
 ZWGK_DB_PATH = "archive.db"  # the archive file written by ArchivePipeline
 ZWGK_TRIGGER = "manual"  # recorded on the run row: manual | schedule | demo | fetch
+ZWGK_FULL_WALK_DAYS = (
+    7.0  # an automatic run is a full walk when none finished within this many days
+)
 ZWGK_MAX_PAGES_PER_COLUMN = 1000  # pagination bound per column, against endless pagers
 ZWGK_ATTACHMENTS_ENABLED = True  # download files linked from documents (PDF, DOCX, XLSX, …)
 ZWGK_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # larger attachments are refused and recorded

@@ -15,12 +15,14 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from archive.writer import ColumnRef
-from crawler import discovery
+from crawler import discovery, incremental
 from crawler.challenge import detect_challenge
 from crawler.discovery import canonical_url
 from crawler.items import PageItem
@@ -42,14 +44,16 @@ class PortalSpider(scrapy.Spider):
 
     name = "portal"
 
-    def __init__(self, site: SiteConfig, mode: str = "section", depth: int = 0, **kwargs) -> None:
+    def __init__(
+        self, site: SiteConfig, mode: str = "section", depth: int = 0, walk: str = "auto", **kwargs
+    ) -> None:
         super().__init__(name=f"portal:{site.id}", **kwargs)
         self.site = site
         self.mode = mode
+        self.walk = walk
         self.max_depth = depth if mode == "fetch" else site.politeness.max_depth
         self.allowed_domains = list(site.allowed_domains)
         self.sections = site.sections()
-        self.seen_documents: set[str] = set()
         self.pages_per_column: Counter[str] = Counter()
 
     @classmethod
@@ -58,7 +62,30 @@ class PortalSpider(scrapy.Spider):
         spider.max_list_pages = crawler.settings.getint("ZWGK_MAX_PAGES_PER_COLUMN")
         spider.attachment_maxsize = crawler.settings.getint("ZWGK_ATTACHMENT_MAXSIZE")
         spider.fetch_attachments = crawler.settings.getbool("ZWGK_ATTACHMENTS_ENABLED")
+        known, last_full = incremental.load_known(
+            crawler.settings.get("ZWGK_DB_PATH"), spider.site.id
+        )
+        every = crawler.settings.getfloat("ZWGK_FULL_WALK_DAYS")
+        full = spider.mode == "fetch" or incremental.full_walk_due(spider.walk, last_full, every)
+        spider.state = incremental.WalkState(known=known, full_walk=full)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
+
+    @property
+    def full_walk(self) -> bool:
+        return self.state.full_walk
+
+    def idle(self) -> None:
+        """After a full walk's lists: recheck documents that vanished from them, for evidence."""
+        if self.state.rechecked:
+            return
+        self.state.rechecked = True
+        vanished = self.state.vanished()
+        for url, column in vanished.items():
+            self.crawler.engine.crawl(self._request(url, "document", recheck=column))
+        if vanished:
+            self.logger.info("rechecking %d documents no list carries any more", len(vanished))
+            raise DontCloseSpider
 
     async def start(self):
         if self.mode == "fetch":
@@ -75,11 +102,13 @@ class PortalSpider(scrapy.Spider):
         ):
             yield self._request(root, "robots")
 
-    def _request(self, url: str, kind: str, callback=None, **meta) -> scrapy.Request:
+    def _request(self, url: str, kind: str, callback=None, headers=None, **meta) -> scrapy.Request:
         meta["kind"] = kind
         if kind == "attachment":
             meta["download_maxsize"] = self.attachment_maxsize
-        return scrapy.Request(url, callback=callback or self.parse, errback=self.failed, meta=meta)
+        return scrapy.Request(
+            url, callback=callback or self.parse, errback=self.failed, meta=meta, headers=headers
+        )
 
     def parse(self, response: Response) -> Iterator[PageItem | scrapy.Request]:
         meta = response.meta
@@ -135,8 +164,9 @@ class PortalSpider(scrapy.Spider):
         for url, reason in page.traps.items():
             self.logger.debug("not following %s (%s)", url, reason)
         yield item
-        new_documents = list(self._documents(page.documents, column))
-        yield from new_documents
+        self.state.walked_columns.add(column.url)
+        fetch, fresh, unknown = self.state.to_fetch(page.documents)
+        yield from self._document_requests(fetch, column)
         for proxy in page.proxy:
             yield scrapy.FormRequest(
                 proxy.url,
@@ -146,7 +176,7 @@ class PortalSpider(scrapy.Spider):
                 meta={"kind": "list", "column": column, "level": level, "proxy": True},
             )
         # more pages of this column; a page past the first that lists nothing new ends the walk
-        if not (meta.get("paginated") and not new_documents):
+        if self.state.follow_pages(fresh, unknown, bool(meta.get("paginated"))):
             for url in page.pages:
                 self.pages_per_column[column.url] += 1
                 if self.pages_per_column[column.url] > self.max_list_pages:
@@ -160,11 +190,16 @@ class PortalSpider(scrapy.Spider):
                 sub = ColumnRef(url=url, name=name or None, parent_url=column.url)
                 yield self._request(url, "list", column=sub, level=level + 1)
 
-    def _documents(self, documents, column: ColumnRef) -> Iterator[scrapy.Request]:
-        for url in documents:
-            if url not in self.seen_documents:
-                self.seen_documents.add(url)
-                yield self._request(url, "document", column=column)
+    def _documents(self, documents, column: ColumnRef | None) -> Iterator[scrapy.Request]:
+        fetch, _, _ = self.state.to_fetch(documents)
+        yield from self._document_requests(fetch, column)
+
+    def _document_requests(
+        self, urls: list[str], column: ColumnRef | None
+    ) -> Iterator[scrapy.Request]:
+        for url in urls:
+            headers = incremental.conditional_headers(self.state.known.get(url))
+            yield self._request(url, "document", headers=headers, column=column)
 
     def _document_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
         tree = discovery.parse_html(response.text)
@@ -194,6 +229,8 @@ class PortalSpider(scrapy.Spider):
             )
         elif status >= 400:
             kind, error = "error", f"HTTP {status}"
+        elif status == 304:
+            pass  # not modified since the last capture: no body to read
         elif kind == "attachment" and content_type.startswith(ATTACHMENT_HTML_TYPES):
             kind, error = "error", "attachment URL answered with an HTML page"
         elif kind in ("list", "document") and not isinstance(response, TextResponse):
@@ -208,8 +245,12 @@ class PortalSpider(scrapy.Spider):
             body=response.body,
             encoding=getattr(response, "encoding", None),
             error=error,
+            expected=response.meta["kind"],
+            recheck_column=response.meta.get("recheck"),
         )
-        if kind == "document":
+        if kind != item.expected and item.expected == "list" and response.meta.get("column"):
+            self.state.failed_columns.add(response.meta["column"].url)
+        if kind == "document" and status != 304:
             item.html = response.text
         elif kind == "attachment":
             item.attachment_of = response.meta["document_url"]
@@ -219,6 +260,8 @@ class PortalSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> Iterator[PageItem]:
         """A request that produced no response (timeout, refused, redirect loop, too large)."""
         request = failure.request
+        if request.meta.get("kind") == "list" and request.meta.get("column"):
+            self.state.failed_columns.add(request.meta["column"].url)
         if failure.check(CancelledError) and "download_maxsize" in request.meta:
             reason = f"too large: over the {request.meta['download_maxsize']:,}-byte limit"
         else:
@@ -230,4 +273,5 @@ class PortalSpider(scrapy.Spider):
             url=canonical_url(request.url),
             requested_url=request.url,
             error=reason,
+            expected=request.meta.get("kind"),
         )

@@ -39,7 +39,7 @@ def zwgk(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     )
 
 
-def crawl(seeds: Path, db: Path, site: str = "sample") -> subprocess.CompletedProcess:
-    done = zwgk("crawl", "--site", site, "--seeds", str(seeds), "--db", str(db))
+def crawl(seeds: Path, db: Path, site: str = "sample", *args: str) -> subprocess.CompletedProcess:
+    done = zwgk("crawl", "--site", site, "--seeds", str(seeds), "--db", str(db), *args)
     assert done.returncode == 0, done.stderr[-3000:]
     return done

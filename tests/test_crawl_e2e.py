@@ -153,7 +153,7 @@ def test_recrawl_and_revisions(tmp_path, make_portal_server):
     assert (len(changed), len(added), len(deleted)) == (1, 1, 1)
 
     server.set_revision(2)
-    crawl(seeds, db)
+    crawl(seeds, db, "sample", "--full")  # revisit known documents: the nightly default would not
     third = counts()
     assert third["versions"] == second["versions"] + 2  # one changed page, one new document
     with read.open_archive(db) as arc:

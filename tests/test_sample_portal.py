@@ -102,7 +102,7 @@ def test_every_document_is_served_with_its_title_and_paragraphs(portal_server, e
 @pytest.mark.parametrize("revision", [1, 2, 3])
 def test_lists_link_every_document_once_per_revision(make_portal_server, revision):
     server = make_portal_server(revision=revision)
-    expected = [d.path for d in expected_documents(revision)]
+    expected = [d.path for d in expected_documents(revision) if d.listed]
     pages, listed = walk_list(server.url, SECTION_PATH + "index.html")
     assert listed == expected  # newest first, each exactly once
     assert pages == ["/zwgk/index.html", "/zwgk/index_1.html", "/zwgk/index_2.html"]
@@ -273,3 +273,16 @@ def test_synthetic_portal_lists_every_document(make_portal_server):
         _, tree = page(server.url + doc.path)
         assert tree.xpath("//h1")[0].text_content() == doc.title
         assert body_paragraphs(tree) == list(doc.paragraphs)
+
+
+def test_revision_2_unlists_one_document_and_soft_deletes_another(make_portal_server):
+    server = make_portal_server(revision=2)
+    docs = expected_documents(2)
+    (unlisted,) = [d for d in docs if not d.listed]
+    (soft,) = [d for d in docs if d.soft_deleted]
+    _, listed = walk_list(server.url, SECTION_PATH + "index.html")
+    assert unlisted.path not in listed and soft.path in listed
+    _, tree = page(server.url + unlisted.path)
+    assert tree.xpath("//h1")[0].text_content() == unlisted.title  # still served
+    status, _, body = fetch(server.url + soft.path)
+    assert status == 200 and "已被删除" in body.decode("utf-8")

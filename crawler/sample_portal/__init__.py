@@ -34,12 +34,15 @@ class ExpectedDocument:
     traditional: bool
     seed_text: str  # source file stem, e.g. "000_0efe6f6a8f6220f4"
     twin_of: str | None  # for the GBK copy: path of its UTF-8 twin
+    listed: bool = True  # False: off its lists, still served
+    soft_deleted: bool = False  # True: answers 200 with a "页面不存在或已被删除" page
 
 
 def expected_documents(
     revision: int = 1, portal: str = "sample", n_docs: int = 0
 ) -> list[ExpectedDocument]:
-    """Every document the portal serves at `revision`, newest first (the main list's order)."""
+    """Every document URL the portal serves at `revision`, newest first (listed ones in the main
+    list's order, then those taken off their lists)."""
     site = build_site(revision, portal, n_docs)
     return [
         ExpectedDocument(
@@ -51,8 +54,10 @@ def expected_documents(
             traditional=doc.traditional,
             seed_text=doc.seed_text,
             twin_of=site.twin_path(doc),
+            listed=doc.listed,
+            soft_deleted=doc.soft_deleted,
         )
-        for doc in site.docs
+        for doc in (*site.docs, *(d for d in site.served if not d.listed))
     ]
 
 

@@ -91,6 +91,8 @@ def document_response(
         ("ETag", etag(doc)),
         ("Last-Modified", format_datetime(last_modified(doc), usegmt=True)),
     )
+    if doc.soft_deleted:  # a soft 404: status 200, a "deleted" page, no validators
+        return html(200, templates.not_found_page(visits))
     if not_modified(doc, request_headers):
         return Response(304, validators, b"")
     prev, next_ = neighbours(site, doc)

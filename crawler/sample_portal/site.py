@@ -65,6 +65,8 @@ class Doc:
     traditional: bool = False
     twin_id: int | None = None  # the UTF-8 twin of a GBK copy
     modified: str = ""  # ISO date-time (UTC) for Last-Modified; defaults to the publish date
+    listed: bool = True  # False: taken off its lists but still served at its URL
+    soft_deleted: bool = False  # True: its URL answers 200 with a "页面不存在或已被删除" page
 
     @property
     def path(self) -> str:
@@ -84,7 +86,8 @@ class Doc:
 class Site:
     portal: str
     revision: int
-    docs: tuple[Doc, ...]  # newest first: the order of the main list
+    docs: tuple[Doc, ...]  # listed documents, newest first: the order of the main list
+    served: tuple[Doc, ...]  # every document with a URL that answers (listed or not)
     page_size: int
     by_path: dict[str, Doc] = field(compare=False, repr=False)
     by_id: dict[int, Doc] = field(compare=False, repr=False)
@@ -161,6 +164,7 @@ SAMPLE_DOCS = (
 )  # fmt: skip
 GBK_COPY, UTF8_TWIN = 1005, 1006
 EDITED, DELETED = 1001, 1003  # revision 2 edits one, deletes the other; revision 3 restores it
+UNLISTED, SOFT_DELETED = 1004, 1007  # revision 2 takes one off its lists, soft-deletes another
 
 
 def sample_docs() -> list[Doc]:
@@ -210,13 +214,28 @@ def edited(doc: Doc, index: int, old: str = "", new: str = "") -> Doc:
     return replace(doc, paragraphs=tuple(paragraphs), modified=f"{modified}T02:00:00")
 
 
-def revised(docs: list[Doc], revision: int, edit: Doc, deleted: int, added: Doc) -> list[Doc]:
-    """Revision 1: as built. 2: one edited, one added, one deleted. 3: like 2, deleted one back."""
+def revised(
+    docs: list[Doc],
+    revision: int,
+    edit: Doc,
+    deleted: int,
+    added: Doc,
+    unlisted: int | None = None,
+    soft_deleted: int | None = None,
+) -> list[Doc]:
+    """Revision 1: as built. 2: one edited, one added, one deleted (404), one taken off its lists,
+    one soft-deleted. 3: like 2, with the deleted one back."""
     if revision not in REVISIONS:
         raise ValueError(f"revision must be one of {REVISIONS}, not {revision!r}")
     if revision == 1:
         return docs
     docs = [edit if d.doc_id == edit.doc_id else d for d in docs] + [added]
+    docs = [
+        replace(d, listed=False) if d.doc_id == unlisted
+        else replace(d, soft_deleted=True) if d.doc_id == soft_deleted
+        else d
+        for d in docs
+    ]  # fmt: skip
     return [d for d in docs if revision == 3 or d.doc_id != deleted]
 
 
@@ -225,7 +244,7 @@ def build_sample(revision: int) -> list[Doc]:
     (original,) = [d for d in docs if d.doc_id == EDITED]
     index = next(i for i, p in enumerate(original.paragraphs) if p.startswith("(三)围绕提振经济"))
     edit = edited(original, index, "5940万元", "5946万元")
-    return revised(docs, revision, edit, DELETED, sample_added())
+    return revised(docs, revision, edit, DELETED, sample_added(), UNLISTED, SOFT_DELETED)
 
 
 # ---------------------------------------------------------------- the synthetic portal
@@ -307,14 +326,17 @@ def build_site(revision: int = 1, portal: str = "sample", n_docs: int = 0) -> Si
     else:
         raise ValueError(f"portal must be 'sample' or 'synthetic', not {portal!r}")
     docs.sort(key=lambda d: (d.publish_date, d.doc_id), reverse=True)
+    served = docs
+    docs = [d for d in docs if d.listed]
     by_column = {column: tuple(d for d in docs if d.column == column) for column in COLUMNS}
     return Site(
         portal=portal,
         revision=revision,
         docs=tuple(docs),
+        served=tuple(served),
         page_size=page_size,
-        by_path={d.path: d for d in docs},
-        by_id={d.doc_id: d for d in docs},
+        by_path={d.path: d for d in served},
+        by_id={d.doc_id: d for d in served},
         by_column={column: column_docs for column, column_docs in by_column.items() if column_docs},
         column_position={d.doc_id: i for col in by_column.values() for i, d in enumerate(col)},
     )
@@ -330,6 +352,8 @@ def page_slice(docs: tuple[Doc, ...], page: int, page_size: int) -> tuple[Doc, .
 
 def neighbours(site: Site, doc: Doc) -> tuple[Doc | None, Doc | None]:
     """上一篇 (newer) and 下一篇 (older) within the document's column."""
+    if doc.doc_id not in site.column_position:  # off its lists: no neighbours
+        return None, None
     column = site.by_column[doc.column]
     at = site.column_position[doc.doc_id]
     return (column[at - 1] if at > 0 else None, column[at + 1] if at + 1 < len(column) else None)

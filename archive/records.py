@@ -1,0 +1,108 @@
+"""Plain records the crawler hands to the archive writer (the archive never imports Scrapy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def utcnow() -> str:
+    """UTC ISO-8601 with milliseconds and a Z, the archive's one timestamp format."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class SiteRecord:
+    id: str
+    name: str
+    adcode: str
+    start_urls: tuple[str, ...]
+    allowed_domains: tuple[str, ...]
+    seed_source: str = ""
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """One HTTP exchange (or a failed attempt: status None and error set)."""
+
+    site_id: str
+    url: str  # final URL after redirects
+    requested_url: str
+    kind: str  # list | document | attachment | robots | sitemap | page | blocked | error
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    encoding: str | None = None
+    error: str | None = None
+    method: str = "GET"
+    fetched_at: str = field(default_factory=utcnow)
+
+    @property
+    def content_type(self) -> str | None:
+        for key, value in self.headers.items():
+            if key.lower() == "content-type":
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class DocumentContent:
+    """What extraction and normalisation made of a document page."""
+
+    url: str  # canonical document URL
+    text: str  # original extracted text
+    text_norm: str  # normalised search/dedup key
+    text_hash: str  # sha256 of text_norm
+    traditional: bool
+    extractor_version: str
+    title: str | None = None
+    publish_date: str | None = None
+    publish_date_raw: str | None = None
+    publisher: str | None = None
+    index_no: str | None = None
+    doc_no: str | None = None
+    category: str | None = None
+    written_date: str | None = None
+    validity: str | None = None
+    source: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[dict[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ColumnRef:
+    """A 政务公开 column (栏目) of the catalogue tree: identified by its first list page's URL."""
+
+    url: str
+    name: str | None = None
+    parent_url: str | None = None
+    cms: str | None = None  # the CMS family whose strategy listed it
+
+
+@dataclass(frozen=True)
+class AttachmentContent:
+    """Text extracted from an attachment's bytes (which are stored with the fetch)."""
+
+    document_url: str  # the document page that linked it
+    name: str | None
+    kind: str  # pdf | docx | xlsx | text | unsupported
+    text: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Gone:
+    """Evidence that a known document was deleted or taken off its list."""
+
+    reason: str  # e.g. "HTTP 404", "soft 404: 信息已删除", "redirected to the home page"
+    status: str = "deleted"  # deleted (the page is gone) | unlisted (off its list, still served)
+    evidence: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    fetch_id: int
+    document: str | None = None  # new | changed | unchanged | restored | deleted | unlisted
+    document_id: int | None = None
+    version_no: int | None = None
+    text_seen_before: bool = False  # exact duplicate of a text already archived
