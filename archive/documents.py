@@ -89,26 +89,34 @@ def store_document(
     else:
         document_id, count, status = row[0], row[1], row[2]
         what = change_of(row, doc)
-    restored = status != "live"
+    sighting = change != "reextract"  # re-reading an old capture is not a new sighting
+    restored = sighting and status != "live"
     if restored:
         add_event(
             db, document_id, run_id, fetch_id, now, "restored", f"answered {fetch.status} again"
         )
     if what is None:
-        db.execute(
-            "UPDATE documents SET last_seen = ?, last_fetch_id = ?, status = 'live' WHERE id = ?",
-            [now, fetch_id, document_id],
-        )
+        if sighting:
+            db.execute(
+                "UPDATE documents SET last_seen = ?, last_fetch_id = ?, status = 'live' WHERE id = ?",
+                [now, fetch_id, document_id],
+            )
         return ("restored" if restored else "unchanged"), document_id, count
     version_no = count + 1
     version_id = insert_version(
         db, document_id, version_no, fetch_id, run_id, now, doc, change or what
     )
-    db.execute(
-        """UPDATE documents SET last_seen = ?, last_fetch_id = ?, status = 'live',
-               current_version_id = ?, version_count = ? WHERE id = ?""",
-        [now, fetch_id, version_id, version_no, document_id],
-    )
+    if sighting:
+        db.execute(
+            """UPDATE documents SET last_seen = ?, last_fetch_id = ?, status = 'live',
+                   current_version_id = ?, version_count = ? WHERE id = ?""",
+            [now, fetch_id, version_id, version_no, document_id],
+        )
+    else:
+        db.execute(
+            "UPDATE documents SET current_version_id = ?, version_count = ? WHERE id = ?",
+            [version_id, version_no, document_id],
+        )
     event = "new" if version_no == 1 else "changed"
     add_event(db, document_id, run_id, fetch_id, now, event, change or what)
     return ("restored" if restored else event), document_id, version_no

@@ -185,6 +185,21 @@ class ArchiveWriter:
             )
             return PageOutcome(fetch_id, state, document_id, version_no, text_seen)
 
+    def record_reextraction(self, run_id: int, fetch_id: int, doc: DocumentContent) -> str:
+        """A stored capture re-read by the current extractor: a new version (change "reextract")
+        only where the text or a tracked field differs. Returns new/changed/unchanged/unknown."""
+        now = utcnow()
+        with self._transaction() as db:
+            row = db.execute("SELECT site_id FROM documents WHERE url = ?", [doc.url]).fetchone()
+            if row is None:
+                return "unknown"
+            self._store_text(db, doc, now)
+            capture = FetchRecord(row[0], doc.url, doc.url, "document", 200, fetched_at=now)
+            state, _, _ = documents.store_document(
+                db, run_id, capture, fetch_id, doc, change="reextract"
+            )
+            return state
+
     def record_unlisted(self, run_id: int, url: str, gone: Gone) -> str | None:
         """Tombstone a document that vanished from its list (no fetch of it was needed)."""
         with self._transaction() as db:

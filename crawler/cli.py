@@ -12,45 +12,15 @@ import click
 from archive.exceptions import ArchiveError
 from archive.read import Archive, open_archive
 from crawler import __version__
+from crawler.cli_history import changes, diff, export, reextract
+from crawler.cli_options import (
+    db_option,
+    overrides_dict,
+    seeds_option,
+    set_option,
+    verbose_option,
+)
 from crawler.exceptions import ExtractionError, SeedError, ZwgkError
-
-DEFAULT_DB = "archive.db"
-DEFAULT_SEEDS = "seeds"
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    default=DEFAULT_DB,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Archive database file.",
-)
-seeds_option = click.option(
-    "--seeds",
-    "seeds_dir",
-    default=DEFAULT_SEEDS,
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder of seed files (one <site_id>.toml per portal).",
-)
-verbose_option = click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's debug log.")
-set_option = click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy or ZWGK_* setting (repeatable), e.g. --set DOWNLOAD_TIMEOUT=30.",
-)
-
-
-def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
-    found = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ZwgkError(f"--set {pair!r}: expected NAME=VALUE")
-        found[name.strip()] = value
-    return found
 
 
 @click.group()
@@ -84,7 +54,9 @@ def demo(db_path: str, revision: int, verbose: bool) -> None:
 
     site = load_seed(_bundled_sample_seed())
     try:  # the seed's own port, so that repeated demos re-crawl the same URLs
-        server, base_url = start_server(revision=revision, port=int(site.start_urls[0].split(":")[2].split("/")[0]))
+        server, base_url = start_server(
+            revision=revision, port=int(site.start_urls[0].split(":")[2].split("/")[0])
+        )
     except OSError:
         server, base_url = start_server(revision=revision)
     try:
@@ -155,7 +127,7 @@ def crawl(
         db_path,
         trigger=trigger,
         log_level=_log_level(verbose),
-        overrides=_overrides(overrides),
+        overrides=overrides_dict(overrides),
         walk=walk,
     )
     if not _print_runs(db_path, run_ids):
@@ -210,7 +182,7 @@ def fetch(
         mode="fetch",
         depth=depth,
         log_level=_log_level(verbose),
-        overrides=_overrides(overrides),
+        overrides=overrides_dict(overrides),
     )
     finished = _print_runs(db_path, run_ids, list_documents=True)
     missing = _not_archived(db_path, run_ids, urls)
@@ -456,6 +428,10 @@ def _print_problems(arc: Archive, run_ids: list[int], limit: int = 20) -> None:
 
 def _log_level(verbose: bool) -> str:
     return "DEBUG" if verbose else "INFO"
+
+
+for _command in (diff, changes, reextract, export):
+    cli.add_command(_command)
 
 
 def main() -> None:

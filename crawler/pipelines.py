@@ -29,9 +29,10 @@ from crawler.dedup import ExactDeduper
 from crawler.deletion import gone_evidence
 from crawler.discovery import parse_html
 from crawler.exceptions import ExtractionError
-from crawler.extraction import EXTRACTOR_VERSION, Extractor
+from crawler.extraction import Extractor
 from crawler.items import PageItem
 from crawler.normalise import Normaliser
+from crawler.records import document_content
 
 logger = logging.getLogger(__name__)
 # Scrapy's close reason -> the run's outcome
@@ -229,24 +230,4 @@ def _gone(item: PageItem) -> Gone | None:
 def _document(item: PageItem) -> DocumentContent | None:
     if item.extracted is None or item.normalised is None:
         return None
-    ex, norm = item.extracted, item.normalised
-    return DocumentContent(
-        url=item.url,
-        text=ex.text,
-        text_norm=norm.text_norm,
-        text_hash=norm.content_hash,
-        traditional=norm.traditional,
-        extractor_version=EXTRACTOR_VERSION,
-        title=ex.title,
-        publish_date=ex.publish_date,
-        publish_date_raw=ex.publish_date_raw,
-        publisher=ex.publisher,
-        index_no=ex.index_no,
-        doc_no=ex.doc_no,
-        category=ex.category,
-        written_date=ex.written_date,
-        validity=ex.validity,
-        source=ex.source,
-        metadata=dict(ex.metadata_raw),
-        attachments=tuple(dataclasses.asdict(a) for a in ex.attachments),
-    )
+    return document_content(item.url, item.extracted, item.normalised)

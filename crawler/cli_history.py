@@ -1,0 +1,120 @@
+"""`zwgk diff`, `changes`, `reextract` and `export`: reading and re-reading history."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from archive.read import open_archive
+from crawler.cli_options import db_option
+from crawler.exceptions import ZwgkError
+
+
+@click.command()
+@click.argument("url")
+@click.option(
+    "--from", "from_no", type=int, help="Older version number (default: the one before --to)."
+)
+@click.option("--to", "to_no", type=int, help="Newer version number (default: the latest).")
+@db_option
+def diff(url: str, from_no: int | None, to_no: int | None, db_path: str) -> None:
+    """Show what changed between two versions of a document: metadata fields, then a line diff.
+
+    \b
+    Example:
+        zwgk diff http://127.0.0.1:8765/zwgk/fzzf/202402/t20240227_1001.html --from 1 --to 2
+    """
+    from crawler.discovery import canonical_url
+    from crawler.history import diff_versions
+
+    with open_archive(db_path) as arc:
+        versions = {v.version_no: v for v in arc.history(canonical_url(url))}
+    if not versions:
+        raise ZwgkError(f"{url}: not in {db_path}")
+    to_no = to_no or max(versions)
+    from_no = from_no or to_no - 1
+    missing = [n for n in (from_no, to_no) if n not in versions]
+    if missing:
+        raise ZwgkError(f"{url}: no version {missing[0]} (versions 1–{max(versions)})")
+    click.echo(diff_versions(versions[from_no], versions[to_no]))
+
+
+@click.command()
+@click.option("--since", required=True, help="ISO date or time (UTC), e.g. 2026-11-01.")
+@click.option("--site", "site_id", help="Only this site.")
+@db_option
+def changes(since: str, site_id: str | None, db_path: str) -> None:
+    """List documents that were new, changed, deleted, unlisted or restored since a date.
+
+    \b
+    Example:
+        zwgk changes --since 2026-11-01 --site sample
+    """
+    with open_archive(db_path) as arc:
+        events = arc.events(since, site_id)
+    for e in events:
+        why = f"  ({e.reason})" if e.reason else ""
+        click.echo(f"{e.at}  {e.event:<9} {e.url}  {e.title or ''}{why}")
+    counts: dict[str, int] = {}
+    for e in events:
+        counts[e.event] = counts.get(e.event, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing"
+    click.echo(f"since {since}: {summary}")
+
+
+@click.command()
+@click.option("--site", "site_id", help="Only this site.")
+@db_option
+def reextract(site_id: str | None, db_path: str) -> None:
+    """Re-run extraction over stored captures; new versions only where the result differs.
+
+    Nothing is fetched. New versions are marked `reextract` with the extractor version.
+
+    \b
+    Example:
+        zwgk reextract --site sample
+    """
+    from crawler.reextract import reextract as run
+
+    if not Path(db_path).is_file():
+        raise ZwgkError(f"{db_path}: no archive here")
+    counts = run(db_path, site_id)
+    click.echo(
+        ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no documents to re-extract"
+    )
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["warc", "jsonl"]), required=True)
+@click.option(
+    "-o", "--output", help="Output file (default: standard output for jsonl; required for warc)."
+)
+@click.option("--site", "site_id", help="Only this site.")
+@click.option("--since", help="Only captures (warc) or documents seen (jsonl) since this ISO date.")
+@db_option
+def export(
+    fmt: str, output: str | None, site_id: str | None, since: str | None, db_path: str
+) -> None:
+    """Export raw captures as WARC/1.1, or documents with their latest version as JSON Lines.
+
+    \b
+    Example:
+        zwgk export --format warc -o archive.warc.gz
+        zwgk export --format jsonl --site sample > documents.jsonl
+    """
+    from crawler.export import export_jsonl, export_warc
+
+    with open_archive(db_path) as arc:
+        if fmt == "warc":
+            if not output:
+                raise ZwgkError("--format warc needs -o FILE (e.g. archive.warc.gz)")
+            count = export_warc(arc, Path(output), site_id, since)
+            click.echo(f"{count} response records written to {output}", err=True)
+        elif output:
+            with open(output, "w", encoding="utf-8") as fh:
+                count = export_jsonl(arc, fh, site_id, since)
+            click.echo(f"{count} documents written to {output}", err=True)
+        else:
+            count = export_jsonl(arc, sys.stdout, site_id, since)

@@ -1,0 +1,32 @@
+"""From what the crawler's stages made of a page to the archive's plain records."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from archive.records import DocumentContent
+from crawler.extraction import EXTRACTOR_VERSION, Extracted
+from crawler.normalise import Normalised
+
+
+def document_content(url: str, ex: Extracted, norm: Normalised) -> DocumentContent:
+    return DocumentContent(
+        url=url,
+        text=ex.text,
+        text_norm=norm.text_norm,
+        text_hash=norm.content_hash,
+        traditional=norm.traditional,
+        extractor_version=EXTRACTOR_VERSION,
+        title=ex.title,
+        publish_date=ex.publish_date,
+        publish_date_raw=ex.publish_date_raw,
+        publisher=ex.publisher,
+        index_no=ex.index_no,
+        doc_no=ex.doc_no,
+        category=ex.category,
+        written_date=ex.written_date,
+        validity=ex.validity,
+        source=ex.source,
+        metadata=dict(ex.metadata_raw),
+        attachments=tuple(dataclasses.asdict(a) for a in ex.attachments),
+    )
