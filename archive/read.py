@@ -57,6 +57,8 @@ class Run:
     documents_deleted: int = 0
     documents_restored: int = 0
     not_modified: int = 0
+    pid: int | None = None
+    resumed_from: int | None = None
 
 
 @dataclass(frozen=True)
@@ -362,6 +364,28 @@ class Archive:
             params,
         )
         return [Event(**{**dict(r), "evidence": json.loads(r["evidence"] or "{}")}) for r in rows]
+
+    def failing_sites(self, runs_in_a_row: int = 3) -> dict[str, int]:
+        """Sites whose last `runs_in_a_row` (or more) runs all failed: site -> failed runs in a row.
+
+        A run failed when it did not finish, or when every fetch it made failed or was blocked."""
+        found = {}
+        for (site_id,) in self._rows("SELECT DISTINCT site_id FROM runs"):
+            streak = 0
+            for r in self._rows(
+                "SELECT * FROM runs WHERE site_id = ? AND outcome != 'running' ORDER BY id DESC LIMIT 100",
+                [site_id],
+            ):
+                failed = r["outcome"] not in ("finished", "stopped_at_limit") or (
+                    r["pages_fetched"] > 0
+                    and r["fetches_failed"] + r["fetches_blocked"] >= r["pages_fetched"]
+                )
+                if not failed:
+                    break
+                streak += 1
+            if streak >= runs_in_a_row:
+                found[site_id] = streak
+        return found
 
     def stats(self) -> dict[str, int]:
         """Counts of the archive's main tables and document states."""

@@ -225,6 +225,18 @@ def m003_history(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m004_run_processes(db: sqlite_utils.Database) -> None:
+    """Runs remember their process (so a killed crawl's run can be closed as `killed`) and the
+    run a `--resume` continued."""
+    db.executescript(
+        """
+        ALTER TABLE runs ADD COLUMN pid INTEGER;
+        ALTER TABLE runs ADD COLUMN resumed_from INTEGER REFERENCES runs(id);
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,6 +42,19 @@ __all__ = [
     "utcnow",
 ]
 BODY_CODEC = "zlib"
+
+
+def _alive(pid: int | None) -> bool:
+    """Whether a process with this id runs on this machine (a run's writer)."""
+    if not pid or pid == os.getpid():
+        return bool(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class ArchiveWriter:
@@ -81,13 +95,48 @@ class ArchiveWriter:
             else:
                 db["sites"].insert({**row, "first_seen": now})
 
-    def start_run(self, site_id: str, trigger: str, version: str, full_walk: bool = True) -> int:
+    def start_run(
+        self,
+        site_id: str,
+        trigger: str,
+        version: str,
+        full_walk: bool = True,
+        resumed_from: int | None = None,
+    ) -> int:
+        """Open a run row; runs of the site left `running` by a process that is gone are closed
+        as `killed` first (their counters derived from what they wrote)."""
+        self.close_stale_runs(site_id)
         with self._transaction() as db:
             cur = db.execute(
-                "INSERT INTO runs (site_id, trigger, started_at, zwgk_version, full_walk) VALUES (?, ?, ?, ?, ?)",
-                [site_id, trigger, utcnow(), version, int(full_walk)],
+                """INSERT INTO runs (site_id, trigger, started_at, zwgk_version, full_walk, pid, resumed_from)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [site_id, trigger, utcnow(), version, int(full_walk), os.getpid(), resumed_from],
             )
             return cur.lastrowid
+
+    def close_stale_runs(self, site_id: str) -> list[int]:
+        with self._transaction() as db:
+            stale = [
+                run_id
+                for run_id, pid in db.execute(
+                    "SELECT id, pid FROM runs WHERE site_id = ? AND outcome = 'running'", [site_id]
+                ).fetchall()
+                if not _alive(pid)
+            ]
+            for run_id in stale:
+                last = db.execute(
+                    "SELECT max(fetched_at) FROM fetches WHERE run_id = ?", [run_id]
+                ).fetchone()[0]
+                db["runs"].update(
+                    run_id,
+                    {
+                        **self._run_counts(db, run_id),
+                        "outcome": "killed",
+                        "ended_at": last,
+                        "finish_reason": "the crawl process ended without closing its run",
+                    },
+                )
+        return stale
 
     def finish_run(
         self, run_id: int, outcome: str, finish_reason: str | None, error: str | None = None

@@ -99,6 +99,7 @@ _FURNITURE_RE = re.compile(
 )
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
+_RELATED_HEADINGS = r"(?:相关链接|相关稿件|相关文章|相关新闻|关联稿件|相关阅读|相关文件|相关信息)"
 # the whole (short) text of an element that is page furniture
 _FURNITURE_TEXT_RE = re.compile(
     r"^\s*(?:"
@@ -110,10 +111,17 @@ _FURNITURE_TEXT_RE = re.compile(
     r"(?:\s*[【\[]?\s*(?:打印本页|打印|关闭窗口|关闭本页|关闭|返回顶部|收藏|加入收藏)\s*[】\]]?)*"
     r"|字号\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小.*"
     r"|(?:上一篇|下一篇|上一条|下一条)\s*[:：].*"
-    r"|(?:相关链接|相关稿件|相关文章|相关新闻|关联稿件|相关阅读)\s*[:：]?"
+    r"|" + _RELATED_HEADINGS + r"\s*[:：]?"
     r")\s*$",
     re.DOTALL,
 )
+_RELATED_HEADING_RE = re.compile(r"^\s*" + _RELATED_HEADINGS + r"\s*[:：]?\s*$")
+# what a list of links may hold besides the links: bullets, separators, dates
+_LINK_LIST_NOISE_RE = re.compile(
+    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|[\W_]", re.UNICODE
+)
+LINK_LIST_LOOSE_CHARS = 12  # text outside the links a related-links block may hold
+LINK_LIST_LEVELS = 4  # how far above its heading a related-links block may start
 FURNITURE_TEXT_MAX = 300
 # a text run this long is prose: an element holding one is not removed for its class or id
 PROSE_MIN_CHARS = 120
@@ -186,17 +194,43 @@ def drop_furniture(tree: HtmlElement, keep: HtmlElement | None = None) -> None:
         if keep is not None and _inside(el, keep):
             # inside the body only unmistakable widgets go
             if _is_furniture_text(el):
-                remove(el)
+                remove(_related_block(el, protected))
             continue
-        if _is_furniture_text(el) or (
-            (
-                el.tag in FURNITURE_TAGS
-                or _is_furniture_attr(el.get("class"))
-                or _is_furniture_attr(el.get("id"))
-            )
-            and not _holds_prose(el)
-        ):
+        if _is_furniture_text(el):
+            remove(_related_block(el, protected))
+        elif (
+            el.tag in FURNITURE_TAGS
+            or _is_furniture_attr(el.get("class"))
+            or _is_furniture_attr(el.get("id"))
+        ) and not _holds_prose(el):
             remove(el)
+
+
+def _related_block(el: HtmlElement, protected: set[HtmlElement]) -> HtmlElement:
+    """For a 相关链接 heading, the largest element around it holding nothing but the heading and
+    links (with bullets and dates): a related-links list without class hints, e.g. a <table>
+    whose first row says 相关链接. Any other element is returned as it is."""
+    if not _RELATED_HEADING_RE.match(el.text_content()):
+        return el
+    block = el
+    for level, ancestor in enumerate(el.iterancestors()):
+        if level >= LINK_LIST_LEVELS or ancestor in protected or ancestor.tag in ("body", "html"):
+            break
+        loose = _LINK_LIST_NOISE_RE.sub("", "".join(_text_outside_links(ancestor, el)))
+        if len(loose) > LINK_LIST_LOOSE_CHARS:
+            break
+        block = ancestor
+    return block
+
+
+def _text_outside_links(el: HtmlElement, skip: HtmlElement) -> list[str]:
+    if el is skip or el.tag == "a" or not isinstance(el.tag, str):
+        return []
+    parts = [el.text or ""]
+    for child in el:
+        parts.extend(_text_outside_links(child, skip))
+        parts.append(child.tail or "")
+    return parts
 
 
 def _holds_prose(el: HtmlElement) -> bool:

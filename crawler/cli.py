@@ -12,10 +12,11 @@ import click
 from archive.exceptions import ArchiveError
 from archive.read import Archive, open_archive
 from crawler import __version__
-from crawler.cli_history import changes, diff, export, reextract
+from crawler.cli_history import changes, diff, export, reextract, runs, schedule
 from crawler.cli_options import (
     db_option,
     overrides_dict,
+    print_run_table,
     seeds_option,
     set_option,
     verbose_option,
@@ -93,6 +94,7 @@ def _bundled_sample_seed() -> Path:
     help="Revisit every list page and known document (conditional requests), or stop paging at "
     "known items. Default: a full walk when none finished in ZWGK_FULL_WALK_DAYS (7).",
 )
+@click.option("--resume", is_flag=True, help="Continue the site's last interrupted or killed run.")
 @seeds_option
 @db_option
 @set_option
@@ -102,6 +104,7 @@ def crawl(
     all_sites: bool,
     trigger: str,
     full: bool | None,
+    resume: bool,
     seeds_dir: str,
     db_path: str,
     overrides: tuple[str, ...],
@@ -129,6 +132,7 @@ def crawl(
         log_level=_log_level(verbose),
         overrides=overrides_dict(overrides),
         walk=walk,
+        resume=resume,
     )
     if not _print_runs(db_path, run_ids):
         sys.exit(1)
@@ -369,18 +373,7 @@ def stats(site_id: str | None, db_path: str) -> None:
         for key, value in arc.stats().items():
             click.echo(f"{key:<20} {value}")
         click.echo("")
-        _print_run_table(arc, arc.runs(site_id=site_id, limit=20))
-
-
-def _print_run_table(arc: Archive, runs) -> None:
-    click.echo(
-        f"{'run':>4}  {'site':<16} {'trigger':<8} {'started':<24} {'outcome':<17} pages  new  chg  same  failed  blocked"
-    )
-    for r in runs:
-        click.echo(
-            f"{r.id:>4}  {r.site_id:<16} {r.trigger:<8} {r.started_at:<24} {r.outcome:<17} "
-            f"{r.pages_fetched:>5} {r.documents_new:>4} {r.documents_changed:>4} {r.documents_unchanged:>5} {r.fetches_failed:>7} {r.fetches_blocked:>8}"
-        )
+        print_run_table(arc.runs(site_id=site_id, limit=20))
 
 
 def _print_runs(db_path: str, run_ids: list[int], list_documents: bool = False) -> bool:
@@ -402,7 +395,7 @@ def _print_runs(db_path: str, run_ids: list[int], list_documents: bool = False) 
                     click.echo(
                         f"  {tag:<4} {r['publish_date'] or '-':<10} {r['chars']:>6} chars  {r['title'] or '(no title)'}  {r['url']}"
                     )
-        _print_run_table(arc, runs)
+        print_run_table(runs)
         _print_problems(arc, run_ids)
     click.echo(f"archive: {db_path}")
     return all(r.outcome in ("finished", "stopped_at_limit") for r in runs)
@@ -427,10 +420,13 @@ def _print_problems(arc: Archive, run_ids: list[int], limit: int = 20) -> None:
 
 
 def _log_level(verbose: bool) -> str:
-    return "DEBUG" if verbose else "INFO"
+    """Debug with -v; on a terminal only warnings (the progress line shows the rest)."""
+    if verbose:
+        return "DEBUG"
+    return "WARNING" if sys.stderr.isatty() else "INFO"
 
 
-for _command in (diff, changes, reextract, export):
+for _command in (diff, changes, reextract, export, runs, schedule):
     cli.add_command(_command)
 
 

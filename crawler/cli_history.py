@@ -118,3 +118,49 @@ def export(
             click.echo(f"{count} documents written to {output}", err=True)
         else:
             count = export_jsonl(arc, sys.stdout, site_id, since)
+
+
+@click.command()
+@click.option("--list", "list_only", is_flag=True, help="Print each site's next run time and exit.")
+@click.option("--max-crawls", default=4, show_default=True, help="Crawls running at the same time.")
+@click.option(
+    "--seeds", "seeds_dir", default="seeds", show_default=True, type=click.Path(file_okay=False)
+)
+@db_option
+def schedule(list_only: bool, max_crawls: int, seeds_dir: str, db_path: str) -> None:
+    """Run the nightly crawls of every seed (APScheduler; one subprocess crawl per site).
+
+    \b
+    Example:
+        zwgk schedule --list
+        zwgk schedule --seeds seeds --db archive.db --max-crawls 4
+    """
+    import logging
+
+    import scheduler
+
+    if list_only:
+        for site_id, when in scheduler.next_runs(seeds_dir):
+            click.echo(f"{site_id:<24} {when.isoformat() if when else 'never'}")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    scheduler.serve(seeds_dir, db_path, max_crawls)
+
+
+@click.command()
+@click.option("--site", "site_id", help="Only this site's runs.")
+@click.option("--limit", default=30, show_default=True)
+@db_option
+def runs(site_id: str | None, limit: int, db_path: str) -> None:
+    """Crawl runs as a table, newest first; flags sites whose last runs all failed.
+
+    \b
+    Example:
+        zwgk runs --site sample
+    """
+    from crawler.cli_options import print_run_table
+
+    with open_archive(db_path) as arc:
+        print_run_table(arc.runs(site_id=site_id, limit=limit))
+        for site, failures in arc.failing_sites().items():
+            click.echo(f"warning: {site} failed its last {failures} runs", err=True)

@@ -43,3 +43,18 @@ def overrides_dict(pairs: tuple[str, ...]) -> dict[str, str]:
             raise ZwgkError(f"--set {pair!r}: expected NAME=VALUE")
         found[name.strip()] = value
     return found
+
+
+def print_run_table(runs) -> None:
+    """Runs as a table: what each fetched, found, changed, lost and failed."""
+    click.echo(
+        f"{'run':>4}  {'site':<16} {'trigger':<9} {'started':<24} {'walk':<5} {'outcome':<16} "
+        "pages  new  chg  same  del  304  failed  blocked"
+    )
+    for r in runs:
+        walk = "full" if r.full_walk else "incr"
+        click.echo(
+            f"{r.id:>4}  {r.site_id:<16} {r.trigger:<9} {r.started_at:<24} {walk:<5} {r.outcome:<16} "
+            f"{r.pages_fetched:>5} {r.documents_new:>4} {r.documents_changed:>4} {r.documents_unchanged:>5} "
+            f"{r.documents_deleted:>4} {r.not_modified:>4} {r.fetches_failed:>7} {r.fetches_blocked:>8}"
+        )

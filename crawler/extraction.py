@@ -28,7 +28,7 @@ from w3lib.encoding import html_to_unicode
 from crawler import boilerplate, metadata
 from crawler.exceptions import ExtractionError
 
-EXTRACTOR_VERSION = f"zwgk-extract/1 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"zwgk-extract/2 trafilatura/{trafilatura.__version__}"
 
 ATTACHMENT_EXTENSIONS = (
     ".pdf",
@@ -184,7 +184,7 @@ class Extractor:
             lines = tree_lines(container)
         else:
             lines = self._located_body_lines(tree, title)
-        lines = boilerplate.filter_lines(lines)
+        lines = _without_leading_title(boilerplate.filter_lines(lines), title)
         return Extracted(
             url=url,
             title=title,
@@ -229,6 +229,14 @@ class Extractor:
 
 
 _RULE_RE = re.compile(r"^\|?\s*:?-{3,}")
+
+
+def _without_leading_title(lines: list[str], title: str | None) -> list[str]:
+    """Without the title heading where it was read with the body (title is a field of its own)."""
+    start = 0
+    while title and start < len(lines) and metadata.clean_title(lines[start]) == title:
+        start += 1
+    return lines[start:]
 
 
 def _markdown_row(line: str) -> str:

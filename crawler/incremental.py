@@ -28,6 +28,30 @@ def load_known(db_path: str, site_id: str) -> tuple[dict[str, KnownDocument], st
         return {}, None  # the writer reports an unusable archive with its own message
 
 
+def load_resume(db_path: str, site_id: str) -> tuple[int | None, set[str], bool]:
+    """The site's latest unfinished run (interrupted, killed, or left running), the document
+    URLs it already archived, and whether it was a full walk. (None, set(), True) if none."""
+    if not Path(db_path).is_file():
+        return None, set(), True
+    with Archive(db_path) as arc:
+        row = arc.conn.execute(
+            """SELECT id, full_walk FROM runs WHERE site_id = ? AND outcome IN ('running', 'interrupted', 'killed')
+               AND id = (SELECT max(id) FROM runs WHERE site_id = ?)""",
+            [site_id, site_id],
+        ).fetchone()
+        if row is None:
+            return None, set(), True
+        done = {
+            r[0]
+            for r in arc.conn.execute(
+                """SELECT url FROM fetches WHERE run_id = ? AND kind IN ('document', 'gone')
+                   AND (text_hash IS NOT NULL OR status IN (304, 404, 410))""",
+                [row["id"]],
+            )
+        }
+        return row["id"], done, bool(row["full_walk"])
+
+
 def full_walk_due(
     walk: str, last_full_walk: str | None, every_days: float, now: datetime | None = None
 ) -> bool:
@@ -56,6 +80,7 @@ class WalkState:
     known: dict[str, KnownDocument]
     full_walk: bool
     seen: set[str] = field(default_factory=set)  # documents requested in this run
+    done: set[str] = field(default_factory=set)  # archived by the run being resumed: not refetched
     listed: set[str] = field(default_factory=set)  # documents some list page carried in this run
     walked_columns: set[str] = field(default_factory=set)
     failed_columns: set[str] = field(default_factory=set)
@@ -75,6 +100,8 @@ class WalkState:
                 continue
             self.seen.add(url)
             fresh.append(url)
+            if url in self.done:
+                continue
             if not self.is_live(url):
                 unknown.append(url)
                 fetch.append(url)

@@ -108,7 +108,7 @@ _DATETIME_ONLY_RE = re.compile(_LEADING_DATE_RE.pattern + r"(?:\s*\d{1,2}:\d{2}(
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _SPACE_NEAR_CJK_RE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
-_STRONG_SPLIT_RE = re.compile(r"\s*(?:_+|\||｜|——|\s[-－—–]+\s)\s*")
+_STRONG_SPLIT_RE = re.compile(r"\s*(?:_+|\||｜|——|[-－—–]{2,}|\s[-－—–]+\s)\s*")
 _WEAK_SUFFIX_RE = re.compile(r"(?P<title>.*\S)\s*[-－—–]\s*(?P<site>[^-－—–\s]+)")
 _WEAK_PREFIX_RE = re.compile(r"(?P<site>[^-－—–\s]+)\s*[-－—–]\s*(?P<title>\S.*)")
 _SITE_NAME_RE = re.compile(r"(人民政府|政府|政府网|网|网站|门户网站|门户|管委会|委员会|平台)$")

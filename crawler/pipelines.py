@@ -122,7 +122,13 @@ class ArchivePipeline:
                 site.id, site.name, site.adcode, site.start_urls, site.allowed_domains, site.source
             )
         )
-        self.run_id = self.writer.start_run(site.id, self.trigger, __version__, spider.full_walk)
+        self.run_id = self.writer.start_run(
+            site.id,
+            self.trigger,
+            __version__,
+            spider.full_walk,
+            getattr(spider, "resumed_from", None),
+        )
         self.known = spider.state.known
         spider.zwgk_run_id = self.run_id
 

@@ -22,6 +22,7 @@ def run_crawls(
     log_level: str = "INFO",
     overrides: dict[str, str] | None = None,
     walk: str = "auto",
+    resume: bool = False,
 ) -> list[int]:
     """Crawl the sites (concurrently, politely per host) into the archive; return run ids."""
     settings = base_settings(db_path, trigger, log_level, overrides)
@@ -32,7 +33,7 @@ def run_crawls(
         # the first crawler installs the reactor its settings name (as CrawlerProcess does)
         crawler = Crawler(PortalSpider, site_settings, init_reactor=index == 0)
         crawlers.append(crawler)
-        process.crawl(crawler, site=site, mode=mode, depth=depth, walk=walk)
+        process.crawl(crawler, site=site, mode=mode, depth=depth, walk=walk, resume=resume)
     process.start()
     return [
         c.spider.zwgk_run_id

@@ -62,6 +62,10 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 900,
 }
 TELNETCONSOLE_ENABLED = False
+EXTENSIONS = {"crawler.progress.Progress": 500}
+LOGSTATS_INTERVAL = 0  # the progress extension reports instead
+ZWGK_PROGRESS = True  # live progress: a status line on a terminal, log lines otherwise
+ZWGK_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines when not on a terminal
 LOG_LEVEL = "INFO"
 
 # zwgk's own settings

@@ -45,12 +45,20 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
 
     def __init__(
-        self, site: SiteConfig, mode: str = "section", depth: int = 0, walk: str = "auto", **kwargs
+        self,
+        site: SiteConfig,
+        mode: str = "section",
+        depth: int = 0,
+        walk: str = "auto",
+        resume: bool = False,
+        **kwargs,
     ) -> None:
         super().__init__(name=f"portal:{site.id}", **kwargs)
         self.site = site
         self.mode = mode
         self.walk = walk
+        self.resume = resume
+        self.resumed_from: int | None = None
         self.max_depth = depth if mode == "fetch" else site.politeness.max_depth
         self.allowed_domains = list(site.allowed_domains)
         self.sections = site.sections()
@@ -66,8 +74,12 @@ class PortalSpider(scrapy.Spider):
             crawler.settings.get("ZWGK_DB_PATH"), spider.site.id
         )
         every = crawler.settings.getfloat("ZWGK_FULL_WALK_DAYS")
+        db_path = crawler.settings.get("ZWGK_DB_PATH")
         full = spider.mode == "fetch" or incremental.full_walk_due(spider.walk, last_full, every)
-        spider.state = incremental.WalkState(known=known, full_walk=full)
+        done: set[str] = set()
+        if spider.resume:  # continue the last unfinished run: what it archived is not fetched again
+            spider.resumed_from, done, full = incremental.load_resume(db_path, spider.site.id)
+        spider.state = incremental.WalkState(known=known, full_walk=full, done=done)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 

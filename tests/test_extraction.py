@@ -280,3 +280,35 @@ def test_seed_text_page_keeps_every_body_line_and_drops_boilerplate(extractor, s
             assert short in text_lines
     long_lines = [line for line in lines if len(line) >= 60 and line not in junk]
     assert all(line in text_lines for line in long_lines)
+
+
+def test_related_links_table_without_class_hints_dropped(extractor):
+    related = (
+        "<table><tr><td colspan='2'><b>相关链接</b></td></tr>"
+        "<tr><td>·<a href='/1.html'>关于印发《某某县2024年政务公开工作要点》的通知</a></td><td>2024-03-05</td></tr>"
+        "<tr><td>·<a href='/2.html'>某某县2023年国民经济和社会发展统计公报</a></td><td>2024年4月2日</td></tr></table>"
+    )
+    html = page(
+        f"<table><tr><td><table><tr><td>{PARA}<br>{PARA}二</td></tr></table>{related}</td></tr></table>"
+    )
+    assert extractor.extract(html, url="http://x.gov.cn/a.html").text.split("\n") == [
+        PARA,
+        PARA + "二",
+    ]
+
+
+def test_related_heading_over_prose_removes_only_the_heading(extractor):
+    html = page(f"<div><p>相关链接</p><p>{PARA}</p><p>{PARA}二</p></div>")
+    assert extractor.extract(html, url="http://x.gov.cn/a.html").text.split("\n") == [
+        PARA,
+        PARA + "二",
+    ]
+
+
+def test_title_heading_read_with_the_body_is_not_a_body_line(extractor):
+    html = body_page(
+        f"<p align='center'><b>关于做好2024年政务公开工作的通知</b></p><p>{PARA}</p><p>{PARA}二</p>"
+    )
+    result = extractor.extract(html, url="http://x.gov.cn/a.html")
+    assert result.title == "关于做好2024年政务公开工作的通知"
+    assert result.text.split("\n") == [PARA, PARA + "二"]

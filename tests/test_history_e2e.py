@@ -47,13 +47,21 @@ def test_revision_2_makes_one_version_and_three_tombstones(revisions):
     with read.open_archive(db) as arc:
         assert [v.change for v in arc.history(server.url + changed)] == ["new", "text"]
         for path in rev1.keys() - {changed}:
-            assert arc.document(server.url + path).version_count == 1, path  # footer noise: no version
-    tombstones = {url[len(server.url) :]: e for url, e in after_2.items() if e.event in ("deleted", "unlisted")}
+            assert arc.document(server.url + path).version_count == 1, (
+                path
+            )  # footer noise: no version
+    tombstones = {
+        url[len(server.url) :]: e
+        for url, e in after_2.items()
+        if e.event in ("deleted", "unlisted")
+    }
     (deleted,) = rev1.keys() - rev2.keys()
     (unlisted,) = [p for p, d in rev2.items() if not d.listed]
     (soft,) = [p for p, d in rev2.items() if d.soft_deleted]
     assert set(tombstones) == {deleted, unlisted, soft}
-    assert tombstones[deleted].reason == "HTTP 404" and tombstones[deleted].evidence["status"] == "404"
+    assert (
+        tombstones[deleted].reason == "HTTP 404" and tombstones[deleted].evidence["status"] == "404"
+    )
     assert tombstones[unlisted].event == "unlisted" and tombstones[unlisted].evidence["list"]
     assert tombstones[soft].reason.startswith("soft 404") and tombstones[soft].evidence["phrase"]
 
@@ -81,8 +89,16 @@ def test_history_diff_and_changes_commands(revisions):
     assert history.returncode == 0 and " v1 " in history.stdout and " v2 " in history.stdout
     diff = zwgk("diff", server.url + changed, "--db", str(db))
     assert diff.returncode == 0
-    (new_line,) = [line for line in diff.stdout.splitlines() if line.startswith("+") and not line.startswith("+++")]
-    (old_line,) = [line for line in diff.stdout.splitlines() if line.startswith("-") and not line.startswith("---")]
+    (new_line,) = [
+        line
+        for line in diff.stdout.splitlines()
+        if line.startswith("+") and not line.startswith("+++")
+    ]
+    (old_line,) = [
+        line
+        for line in diff.stdout.splitlines()
+        if line.startswith("-") and not line.startswith("---")
+    ]
     assert "5946万元" in new_line and "5940万元" in old_line
     changes = zwgk("changes", "--since", "2000-01-01", "--site", "sample", "--db", str(db))
     assert changes.returncode == 0
@@ -111,7 +127,9 @@ def test_unchanged_recrawl_costs_at_most_a_tenth_of_the_requests(tmp_path, make_
     assert sqlite3.connect(db).execute("SELECT count(*) FROM versions").fetchone()[0] == versions
 
 
-def test_reextract_after_a_rule_change_versions_only_affected_documents(tmp_path, make_portal_server, monkeypatch):
+def test_reextract_after_a_rule_change_versions_only_affected_documents(
+    tmp_path, make_portal_server, monkeypatch
+):
     from crawler import boilerplate, records
     from crawler.reextract import reextract
 
@@ -120,13 +138,19 @@ def test_reextract_after_a_rule_change_versions_only_affected_documents(tmp_path
     db = tmp_path / "archive.db"
     crawl(seeds, db)
     with read.open_archive(db) as arc:
-        affected = {d.url for d in arc.documents() if re.search(r"^各位代表", arc.history(d.url)[-1].text, re.M)}
+        affected = {
+            d.url
+            for d in arc.documents()
+            if re.search(r"^各位代表", arc.history(d.url)[-1].text, re.M)
+        }
         total = len(arc.documents())
     assert 0 < len(affected) < total
     assert reextract(str(db))["unchanged"] == total  # same extractor: nothing new
     # a new rule: drop the "各位代表：" salutation lines
     rule = re.compile(r"^各位代表")
-    monkeypatch.setattr(boilerplate, "_BOILERPLATE_LINE_RES", (*boilerplate._BOILERPLATE_LINE_RES, rule))
+    monkeypatch.setattr(
+        boilerplate, "_BOILERPLATE_LINE_RES", (*boilerplate._BOILERPLATE_LINE_RES, rule)
+    )
     monkeypatch.setattr(records, "EXTRACTOR_VERSION", "zwgk-extract/test-rule")
     counts = reextract(str(db))
     assert counts["changed"] == len(affected) and counts["unchanged"] == total - len(affected)
@@ -157,7 +181,9 @@ def test_warc_export_round_trips_bodies_byte_for_byte(tmp_path, make_portal_serv
                 fetch_id = int(record.rec_headers.get_header("Zwgk-Fetch-Id"))
                 assert record.content_stream().read() == arc.raw_body(fetch_id)
                 assert record.http_headers.get_statuscode() == "200"
-        with_body = arc.conn.execute("SELECT count(*) FROM fetches WHERE body_sha256 IS NOT NULL").fetchone()[0]
+        with_body = arc.conn.execute(
+            "SELECT count(*) FROM fetches WHERE body_sha256 IS NOT NULL"
+        ).fetchone()[0]
     assert seen["response"] == seen["request"] == with_body and seen["warcinfo"] == 1
     jsonl = zwgk("export", "--format", "jsonl", "--db", str(db))
     assert jsonl.returncode == 0 and len(jsonl.stdout.splitlines()) == len(expected_documents(1))
