@@ -14,6 +14,7 @@ import json
 import sqlite_utils
 
 from archive.records import DocumentContent, FetchRecord, Gone, utcnow
+from archive.search import reindex_document
 
 # the fields whose change makes a new version (with the text); raw label/value pairs and
 # attachments lists are kept on the version but do not by themselves make one
@@ -117,6 +118,7 @@ def store_document(
             "UPDATE documents SET current_version_id = ?, version_count = ? WHERE id = ?",
             [version_id, version_no, document_id],
         )
+    reindex_document(db, document_id)
     event = "new" if version_no == 1 else "changed"
     add_event(db, document_id, run_id, fetch_id, now, event, change or what)
     return ("restored" if restored else event), document_id, version_no
@@ -128,8 +130,8 @@ def insert_version(
     return db.execute(
         """INSERT INTO versions (document_id, version_no, fetch_id, run_id, created_at, text_hash, title,
                publish_date, publish_date_raw, publisher, index_no, doc_no, category, written_date,
-               validity, source, metadata, attachments, extractor_version, change)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               validity, source, metadata, attachments, extractor_version, change, title_norm)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             document_id,
             version_no,
@@ -151,6 +153,7 @@ def insert_version(
             json.dumps(list(doc.attachments), ensure_ascii=False),
             doc.extractor_version,
             change,
+            doc.title_norm,
         ],
     ).lastrowid
 

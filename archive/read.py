@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.exceptions import ArchiveError
+from archive.search import SearchHit
+from archive.search import search as fts_search
 
 
 @dataclass(frozen=True)
@@ -386,6 +388,13 @@ class Archive:
             if streak >= runs_in_a_row:
                 found[site_id] = streak
         return found
+
+    def search_documents(
+        self, query: str, site_id: str | None = None, since: str | None = None, limit: int = 50
+    ) -> list[SearchHit]:
+        """Full-text search (FTS5 trigram; LIKE for 1–2 characters) over current versions' simplified
+        titles, texts and attachment texts. Give the query in simplified script."""
+        return fts_search(self.conn, query, site_id, since, limit)
 
     def stats(self) -> dict[str, int]:
         """Counts of the archive's main tables and document states."""

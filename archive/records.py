@@ -67,6 +67,7 @@ class DocumentContent:
     source: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     attachments: tuple[dict[str, str], ...] = ()
+    title_norm: str | None = None  # the title in simplified script, where the page is traditional
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from archive.exceptions import ArchiveError
+from archive.search import reindex_document
 
 migrations = Migrations("zwgk")
 MIGRATION_NAMES: list[str] = []  # in order; SCHEMA_VERSION is their count
@@ -235,6 +236,43 @@ def m004_run_processes(db: sqlite_utils.Database) -> None:
         ALTER TABLE runs ADD COLUMN resumed_from INTEGER REFERENCES runs(id);
         """
     )
+
+
+@migration
+def m005_search_and_views(db: sqlite_utils.Database) -> None:
+    """Chinese full-text search (FTS5 trigram over the simplified title, text and attachment
+    text of each document's current version) and stable views for readers."""
+    db.executescript(
+        """
+        ALTER TABLE versions ADD COLUMN title_norm TEXT;
+        CREATE VIRTUAL TABLE search_index USING fts5(title, body, attachments, tokenize = 'trigram');
+        CREATE VIEW latest_documents AS
+            SELECT d.id AS document_id, d.url, d.site_id, s.name AS site_name, d.status, d.first_seen, d.last_seen,
+                   d.version_count, v.version_no, v.created_at AS version_created_at, v.title, v.publish_date,
+                   v.publisher, v.index_no, v.doc_no, v.category, v.written_date, v.validity, v.source,
+                   v.attachments, t.text, t.text_norm, t.chars
+            FROM documents d JOIN sites s ON s.id = d.site_id
+            JOIN versions v ON v.id = d.current_version_id JOIN texts t ON t.hash = v.text_hash;
+        CREATE VIEW document_history AS
+            SELECT d.url, d.site_id, v.version_no, v.created_at, v.change, v.title, v.publish_date,
+                   v.publisher, v.index_no, v.doc_no, v.extractor_version, t.chars, t.text, f.fetched_at AS captured_at
+            FROM versions v JOIN documents d ON d.id = v.document_id JOIN texts t ON t.hash = v.text_hash
+            JOIN fetches f ON f.id = v.fetch_id;
+        CREATE VIEW deleted_documents AS
+            SELECT d.url, d.site_id, d.status, e.at AS deleted_at, e.reason, e.evidence, v.title, v.publish_date
+            FROM documents d
+            JOIN events e ON e.id = (SELECT max(id) FROM events WHERE document_id = d.id
+                                     AND event IN ('deleted', 'unlisted'))
+            LEFT JOIN versions v ON v.id = d.current_version_id
+            WHERE d.status IN ('deleted', 'unlisted');
+        CREATE VIEW attachments_text AS
+            SELECT d.url AS document_url, d.site_id, va.url, va.name, a.kind, a.size, a.text, a.note, v.version_no
+            FROM version_attachments va JOIN attachments a ON a.sha256 = va.sha256
+            JOIN versions v ON v.id = va.version_id JOIN documents d ON d.id = v.document_id;
+        """
+    )
+    for (document_id,) in db.execute("SELECT id FROM documents").fetchall():
+        reindex_document(db, document_id)
 
 
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -29,6 +29,7 @@ from archive.records import (
     utcnow,
 )
 from archive.schema import connect
+from archive.search import reindex_document
 
 __all__ = [
     "ArchiveWriter",
@@ -277,14 +278,15 @@ class ArchiveWriter:
                 ],
             )
             row = db.execute(
-                "SELECT current_version_id FROM documents WHERE url = ?", [content.document_url]
+                "SELECT id, current_version_id FROM documents WHERE url = ?", [content.document_url]
             ).fetchone()
-            if row and row[0]:
+            if row and row[1]:
                 db.execute(
                     """INSERT OR IGNORE INTO version_attachments (version_id, url, name, sha256, fetch_id, first_seen)
                        VALUES (?, ?, ?, ?, ?, ?)""",
-                    [row[0], fetch.url, content.name, sha, fetch_id, fetch.fetched_at],
+                    [row[1], fetch.url, content.name, sha, fetch_id, fetch.fetched_at],
                 )
+                reindex_document(db, row[0])  # attachment text is searchable with its document
             return fetch_id
 
     @staticmethod

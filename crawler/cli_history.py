@@ -164,3 +164,32 @@ def runs(site_id: str | None, limit: int, db_path: str) -> None:
         print_run_table(arc.runs(site_id=site_id, limit=limit))
         for site, failures in arc.failing_sites().items():
             click.echo(f"warning: {site} failed its last {failures} runs", err=True)
+
+
+@click.command()
+@click.argument("query")
+@click.option("--site", "site_id", help="Only this site.")
+@click.option("--since", help="Only documents published (or first seen) since this ISO date.")
+@click.option("--limit", default=20, show_default=True)
+@db_option
+def search(query: str, site_id: str | None, since: str | None, limit: int, db_path: str) -> None:
+    """Full-text search of the current documents (titles, texts, attachments), best first.
+
+    Works for Chinese: 3+ characters use the trigram index, 1–2 characters a scan; a query in
+    traditional characters is searched in simplified form.
+
+    \b
+    Example:
+        zwgk search 乡村振兴 --site sample
+        zwgk search 低保
+    """
+    from crawler.normalise import Normaliser
+
+    normalised = Normaliser().normalise_query(query)
+    with open_archive(db_path) as arc:
+        hits = arc.search_documents(normalised, site_id, since, limit)
+    for hit in hits:
+        click.echo(f"{hit.publish_date or '-':<10}  {hit.title or '(no title)'}  {hit.url}")
+        click.echo(f"            {hit.snippet}")
+    shown = f"{query} → {normalised}" if normalised != query else query
+    click.echo(f"{len(hits)} result(s) for {shown}")

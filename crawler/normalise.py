@@ -31,6 +31,7 @@ class Normalised:
     text_norm: str  # simplified (if needed), NFC, whitespace folded: the search/dedup key
     content_hash: str  # sha256 hex of text_norm
     traditional: bool  # the original was judged traditional and converted
+    title_norm: str | None = None  # the title converted alongside a traditional text
 
 
 def fold_whitespace(text: str) -> str:
@@ -58,14 +59,19 @@ class Normaliser:
     def to_simplified(self, text: str) -> str:
         return self._t2s.convert(text) if is_traditional(text) else text
 
-    def normalise(self, text: str) -> Normalised:
+    def normalise(self, text: str, title: str | None = None) -> Normalised:
         traditional = is_traditional(text)
         folded = fold_whitespace(text)
+        title_norm = None
         if traditional:
             folded = self._t2s.convert(folded)
-        return Normalised(
-            text_norm=folded, content_hash=content_hash(folded), traditional=traditional
-        )
+            title_norm = self._t2s.convert(title) if title else None
+        return Normalised(folded, content_hash(folded), traditional, title_norm)
+
+    def normalise_query(self, query: str) -> str:
+        """A search query in simplified script: converted when it holds any traditional-only
+        character (queries are too short for the share test; simplified ones are left alone)."""
+        return self._t2s.convert(query) if any(ch in _TRADITIONAL_ONLY for ch in query) else query
 
 
 def content_hash(text: str) -> str:

@@ -65,7 +65,7 @@ class NormalisePipeline:
     def process_item(self, item: PageItem, spider=None) -> PageItem:
         if item.extracted is None:
             return item
-        normalised = self.normaliser.normalise(item.extracted.text)
+        normalised = self.normaliser.normalise(item.extracted.text, item.extracted.title)
         if not normalised.text_norm:
             item.error = "no body text extracted"
             logger.warning("%s: %s", item.url, item.error)

@@ -29,4 +29,5 @@ def document_content(url: str, ex: Extracted, norm: Normalised) -> DocumentConte
         source=ex.source,
         metadata=dict(ex.metadata_raw),
         attachments=tuple(dataclasses.asdict(a) for a in ex.attachments),
+        title_norm=norm.title_norm,
     )

@@ -43,7 +43,7 @@ def reextract(db_path: str, site_id: str | None = None) -> Counter:
                 except ExtractionError:
                     counts["failed"] += 1
                     continue
-                normalised = normaliser.normalise(extracted.text)
+                normalised = normaliser.normalise(extracted.text, extracted.title)
                 if not normalised.text_norm:
                     counts["failed"] += 1
                     continue
