@@ -18,7 +18,6 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
-from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from archive.writer import ColumnRef
@@ -26,7 +25,7 @@ from crawler import discovery, incremental
 from crawler.challenge import detect_challenge
 from crawler.discovery import canonical_url
 from crawler.items import PageItem
-from crawler.seeds import SiteConfig
+from crawler.seeds import SiteConfig, section_of
 
 ATTACHMENT_HTML_TYPES = ("text/html", "application/xhtml")
 
@@ -118,8 +117,15 @@ class PortalSpider(scrapy.Spider):
         meta["kind"] = kind
         if kind == "attachment":
             meta["download_maxsize"] = self.attachment_maxsize
+        # documents and attachments are deduplicated by the walk state; exempting them from the
+        # dupefilter lets a redirect loop run into REDIRECT_MAX_TIMES and be recorded, not dropped
         return scrapy.Request(
-            url, callback=callback or self.parse, errback=self.failed, meta=meta, headers=headers
+            url,
+            callback=callback or self.parse,
+            errback=self.failed,
+            meta=meta,
+            headers=headers,
+            dont_filter=kind in ("document", "attachment"),
         )
 
     def parse(self, response: Response) -> Iterator[PageItem | scrapy.Request]:
@@ -153,7 +159,7 @@ class PortalSpider(scrapy.Spider):
         meta = response.meta
         column: ColumnRef = meta["column"]
         level: int = meta.get("level", 0)
-        if meta.get("proxy"):  # a Hanweb dataproxy.jsp answer: records only
+        if meta.get("dataproxy"):  # a Hanweb dataproxy.jsp answer: records only
             documents = discovery.parse_proxy(
                 response.text, response.url, self.site.allowed_domains, self.sections, column.url
             )
@@ -185,7 +191,7 @@ class PortalSpider(scrapy.Spider):
                 formdata=proxy.formdata,
                 callback=self.parse,
                 errback=self.failed,
-                meta={"kind": "list", "column": column, "level": level, "proxy": True},
+                meta={"kind": "list", "column": column, "level": level, "dataproxy": True},
             )
         # more pages of this column; a page past the first that lists nothing new ends the walk
         if self.state.follow_pages(fresh, unknown, bool(meta.get("paginated"))):
@@ -199,6 +205,13 @@ class PortalSpider(scrapy.Spider):
                 yield self._request(url, "list", column=column, level=level, paginated=True)
         if level < self.max_depth:
             for url, name in page.columns.items():
+                sub = ColumnRef(url=url, name=name or None, parent_url=column.url)
+                yield self._request(url, "list", column=sub, level=level + 1)
+            for url, name in page.catalogue.items():
+                # a catalogue column of the CMS lives in its own folder: the section grows by it
+                folder = section_of(url)
+                if folder not in self.sections:
+                    self.sections = (*self.sections, folder)
                 sub = ColumnRef(url=url, name=name or None, parent_url=column.url)
                 yield self._request(url, "list", column=sub, level=level + 1)
 
@@ -239,7 +252,9 @@ class PortalSpider(scrapy.Spider):
             self.logger.warning(
                 "blocked by an anti-bot challenge: %s (%s)", response.url, challenge
             )
-        elif status >= 400:
+        elif status >= 400 and not (
+            kind == "robots" and status in (404, 410)
+        ):  # no robots.txt: fine
             kind, error = "error", f"HTTP {status}"
         elif status == 304:
             pass  # not modified since the last capture: no body to read
@@ -274,10 +289,14 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         if request.meta.get("kind") == "list" and request.meta.get("column"):
             self.state.failed_columns.add(request.meta["column"].url)
-        if failure.check(CancelledError) and "download_maxsize" in request.meta:
+        if "download_maxsize" in request.meta and "max size" in failure.getErrorMessage():
             reason = f"too large: over the {request.meta['download_maxsize']:,}-byte limit"
         else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            chain = list(dict.fromkeys(request.meta.get("redirect_urls") or ()))
+            if chain:
+                reason += " (redirected via " + " → ".join(urlsplit(u).path for u in chain) + ")"
+            reason = reason[:1000]
         self.logger.warning("fetch failed: %s (%s)", request.url, reason)
         yield PageItem(
             site_id=self.site.id,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 import lxml.html
 
-from crawler.discovery import hanweb, pagers
+from crawler.discovery import hanweb, jiyue, pagers
 from crawler.discovery.generic import attachment_links, classify_anchors, same_host_links
 from crawler.discovery.sitemap import parse_sitemap, sitemaps_in_robots
 from crawler.discovery.urls import (
@@ -57,6 +57,8 @@ class ListPage:
     proxy: list[hanweb.ProxyRequest] = field(default_factory=list)  # Hanweb record windows
     announced: int | None = None  # page count the list announces
     traps: dict[str, str] = field(default_factory=dict)  # url -> why it was not followed
+    # columns of the CMS's 政务公开 catalogue outside the section's folders: they widen the section
+    catalogue: dict[str, str] = field(default_factory=dict)
 
 
 def detect_cms(html: str, url: str) -> str:
@@ -106,13 +108,27 @@ def parse_list(
         if in_domains(page, domains) and in_section(page, prefixes) and page not in pages:
             pages.append(page)
     proxy: list[hanweb.ProxyRequest] = []
+    catalogue: dict[str, str]
     if cms == "hanweb":
         documents.update(_hanweb_documents(html, url, domains, prefixes, column_url))
         proxy = hanweb.proxy_requests(html, url)
+        catalogue = hanweb.subcolumns(tree, url)
+    elif cms == "jiyue":
+        catalogue = jiyue.catalogue(tree, url)
+    else:
+        catalogue = {}
+    tree_columns = {}
+    for raw, name in catalogue.items():
+        sub = canonical_url(raw)
+        if in_domains(sub, domains) and sub not in documents and not trap_reason(sub):
+            tree_columns[sub] = name
     if announced:
         pages = [p for p in pages if (pagers.page_number(p) or 0) <= announced]
     this = canonical_url(url)
     columns = {u: n for u, n in anchors.columns.items() if u not in pages and u != this}
+    tree_columns = {
+        u: n for u, n in tree_columns.items() if u not in pages and u != this and u not in columns
+    }
     return ListPage(
         cms,
         _title(tree),
@@ -122,6 +138,7 @@ def parse_list(
         proxy,
         announced,
         anchors.traps,
+        tree_columns,
     )
 
 

@@ -17,6 +17,7 @@ from crawler.discovery.urls import (
     in_domains,
     in_section,
     looks_like_document,
+    looks_like_list,
     trap_reason,
 )
 
@@ -107,7 +108,7 @@ def classify_anchors(
         elif _is_pager_anchor(anchor, url):
             if url not in result.pages:
                 result.pages.append(url)
-        elif DATE_RE.search(_item_context(anchor)) and not urlsplit(url).path.endswith("/"):
+        elif DATE_RE.search(_item_context(anchor)) and not looks_like_list(url):
             result.documents.setdefault(url, anchor_text(anchor))
         else:
             result.columns.setdefault(url, anchor_text(anchor))

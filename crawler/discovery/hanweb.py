@@ -123,3 +123,23 @@ def in_columns(url: str, column_ids: set[str]) -> bool:
     """An article whose URL names one of the section's columns."""
     match = ART_RE.search(urlsplit(url).path)
     return bool(match and match[1] in column_ids)
+
+
+def subcolumns(tree: lxml.html.HtmlElement, page_url: str) -> dict[str, str]:
+    """Sub-columns a jcms column page lists beside its records (e.g. <ul class="lmlb">): the
+    /col/colN/ links inside the block that holds the record datastore, not the site's nav."""
+    found: dict[str, str] = {}
+    own = column_id(page_url)
+    for script in tree.xpath("//script[@type='text/xml']"):
+        if "datastore" not in (script.text or ""):
+            continue
+        holder = script.getparent()
+        block = holder.getparent() if holder is not None else None
+        if block is None:
+            continue
+        for anchor in block.iter("a"):
+            url = urljoin(page_url, anchor.get("href") or "")
+            match = COLUMN_ID_RE.search(urlsplit(url).path)
+            if match and match[1] != own:
+                found.setdefault(url, " ".join(anchor.text_content().split()))
+    return found

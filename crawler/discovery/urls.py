@@ -110,6 +110,16 @@ def looks_like_document(url: str) -> bool:
     return any(rx.search(path) for rx in DOCUMENT_URL_RES)
 
 
+LIST_PAGE_RE = re.compile(
+    r"/(?:index|list|zwgklist|zwgk|default|more)(?:_\w+)?\.(?:s?html?|jsp|aspx?|php)$|/$", re.I
+)
+
+
+def looks_like_list(url: str) -> bool:
+    """A column's list page (index.shtml, zwgklist_2.shtml, …/), not an article."""
+    return bool(LIST_PAGE_RE.search(urlsplit(url).path))
+
+
 def trap_reason(url: str) -> str | None:
     """Why a URL is a crawler trap (calendar, search, ever-growing query, looping path), else None."""
     parts = urlsplit(url)

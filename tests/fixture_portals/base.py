@@ -72,11 +72,20 @@ class FixturePortal:
     outside_paths: tuple[str, ...]  # pages that exist but must NOT be archived
     router: Router = field(repr=False, compare=False)
     bad: dict[str, str] = field(default_factory=dict)  # faults only: path -> reason keyword
+    traps: dict[str, str] = field(default_factory=dict)  # faults only: URL pattern -> what it is
     attachments: dict[str, str] = field(default_factory=dict)  # attachment path -> expected text
     notes: str = ""  # what is special about this portal, for people reading test output
 
-    def route(self, request: Request) -> Response | None:
-        return self.router(request)
+    def route(
+        self,
+        method: str,
+        path_and_query: str,
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+    ) -> Response | None:
+        """The portal's answer to one request (None: not found)."""
+        path, query = split_target(path_and_query)
+        return self.router(Request(method.upper(), path, query, body, dict(headers or {})))
 
     def in_section(self, path: str) -> bool:
         return any(path.startswith(prefix) for prefix in self.section_prefixes)
@@ -163,11 +172,14 @@ def localise(text: str, own_hosts: tuple[str, ...]) -> str:
     other sites, which a correct crawler must not follow.
     """
     for host in own_hosts:
+        text = re.sub(rf"(?:https?:)?//{re.escape(host)}/?(?=[\"'])", "/", text)
         text = re.sub(rf"(?:https?:)?//{re.escape(host)}(?::\d+)?(?=[/\"'\s<?#]|$)", "", text)
     return _SRC_EXTERNAL_RE.sub(r"\1", text)
 
 
-_REL_ATTR_RE = re.compile(r"""(\s(?:href|src|action)\s*=\s*)(["'])(?![a-z][\w+.-]*:|/|#)([^"']*)\2""", re.I)
+_REL_ATTR_RE = re.compile(
+    r"""(\s(?:href|src|action)\s*=\s*)(["'])(?![a-z][\w+.-]*:|/|#)([^"']*)\2""", re.I
+)
 
 
 def rebase(text: str, template_path: str) -> str:

@@ -1,0 +1,27 @@
+"""Fixture portals: real CMS families (TRS, Hanweb, Ucap, 集约化), a sitemap site and a fault site.
+
+Each module's `build()` returns a `FixturePortal` (base.py): the documents a correct crawl must
+archive, the pages it must leave alone, and a router that serves the pages. Serve one with
+
+    python tests/fixture_portals/server.py --portal trs      # prints http://127.0.0.1:PORT
+
+or from a test with `FixtureServer("trs")` (server.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import faults, hanweb, jiyue, sitemap, trs, ucap
+from .base import FixtureDocument, FixturePortal
+
+PORTALS: dict[str, Callable[[], FixturePortal]] = {
+    "trs": trs.build,
+    "hanweb": hanweb.build,
+    "ucap": ucap.build,
+    "jiyue": jiyue.build,
+    "sitemap": sitemap.build,
+    "faults": faults.build,
+}
+
+__all__ = ["PORTALS", "FixtureDocument", "FixturePortal"]
