@@ -87,7 +87,7 @@ def reextract(site_id: str | None, db_path: str) -> None:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["warc", "jsonl"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["warc", "jsonl", "csv"]), required=True)
 @click.option(
     "-o", "--output", help="Output file (default: standard output for jsonl; required for warc)."
 )
@@ -97,14 +97,15 @@ def reextract(site_id: str | None, db_path: str) -> None:
 def export(
     fmt: str, output: str | None, site_id: str | None, since: str | None, db_path: str
 ) -> None:
-    """Export raw captures as WARC/1.1, or documents with their latest version as JSON Lines.
+    """Export raw captures as WARC/1.1, or documents with their latest version as JSON Lines or CSV.
 
     \b
     Example:
         zwgk export --format warc -o archive.warc.gz
         zwgk export --format jsonl --site sample > documents.jsonl
+        zwgk export --format csv --since 2026-11-01 -o documents.csv
     """
-    from crawler.export import export_jsonl, export_warc
+    from crawler.export import export_csv, export_jsonl, export_warc
 
     with open_archive(db_path) as arc:
         if fmt == "warc":
@@ -112,12 +113,14 @@ def export(
                 raise ZwgkError("--format warc needs -o FILE (e.g. archive.warc.gz)")
             count = export_warc(arc, Path(output), site_id, since)
             click.echo(f"{count} response records written to {output}", err=True)
-        elif output:
-            with open(output, "w", encoding="utf-8") as fh:
-                count = export_jsonl(arc, fh, site_id, since)
-            click.echo(f"{count} documents written to {output}", err=True)
         else:
-            count = export_jsonl(arc, sys.stdout, site_id, since)
+            write = export_jsonl if fmt == "jsonl" else export_csv
+            if output:
+                with open(output, "w", encoding="utf-8", newline="") as fh:
+                    count = write(arc, fh, site_id, since)
+                click.echo(f"{count} documents written to {output}", err=True)
+            else:
+                write(arc, sys.stdout, site_id, since)
 
 
 @click.command()
@@ -193,3 +196,34 @@ def search(query: str, site_id: str | None, since: str | None, limit: int, db_pa
         click.echo(f"            {hit.snippet}")
     shown = f"{query} → {normalised}" if normalised != query else query
     click.echo(f"{len(hits)} result(s) for {shown}")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, help="0 picks a free port.")
+@db_option
+def serve(host: str, port: int, db_path: str) -> None:
+    """Browse and query the archive in Datasette: descriptions, canned queries, facets.
+
+    \b
+    Example:
+        zwgk serve --db archive.db --port 8001
+    """
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    from crawler.serve import datasette_command, write_metadata
+
+    if importlib.util.find_spec("datasette") is None:
+        raise ZwgkError("Datasette is not installed: pip install 'zwgk[serve]'")
+    if not Path(db_path).is_file():
+        raise ZwgkError(f"{db_path}: no archive here")
+    with tempfile.TemporaryDirectory() as tmp:
+        meta = write_metadata(db_path, Path(tmp) / "metadata.json")
+        command = datasette_command(db_path, str(meta), host, port)
+        command[0:1] = [sys.executable, "-m", "datasette"]
+        try:
+            subprocess.run(command, check=False)
+        except KeyboardInterrupt:
+            pass

@@ -8,6 +8,7 @@ no response are `metadata` records only. Readable by warcio and other WARC tools
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Iterator
@@ -144,8 +145,7 @@ def _write_fetch(writer: WARCWriter, arc: Archive, row) -> int:
     return written
 
 
-def export_jsonl(arc: Archive, out, site_id: str | None = None, since: str | None = None) -> int:
-    """One JSON object per document with its latest version, streamed; returns the count."""
+def _document_rows(arc: Archive, site_id: str | None, since: str | None) -> Iterator:
     where, params = [], []
     if site_id:
         where.append("d.site_id = ?")
@@ -158,11 +158,29 @@ def export_jsonl(arc: Archive, out, site_id: str | None = None, since: str | Non
                      v.category, v.written_date, v.validity, v.source, v.metadata, v.attachments, t.text
               FROM documents d JOIN versions v ON v.id = d.current_version_id JOIN texts t ON t.hash = v.text_hash
               {"WHERE " + " AND ".join(where) if where else ""} ORDER BY d.id"""
+    yield from arc.conn.execute(sql, params)
+
+
+def export_jsonl(arc: Archive, out, site_id: str | None = None, since: str | None = None) -> int:
+    """One JSON object per document with its latest version, streamed; returns the count."""
     count = 0
-    for row in arc.conn.execute(sql, params):
+    for row in _document_rows(arc, site_id, since):
         record = dict(row)
         record["metadata"] = json.loads(record["metadata"] or "{}")
         record["attachments"] = json.loads(record["attachments"] or "[]")
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def export_csv(arc: Archive, out, site_id: str | None = None, since: str | None = None) -> int:
+    """One CSV row per document with its latest version (metadata/attachments as JSON), streamed."""
+    writer = None
+    count = 0
+    for row in _document_rows(arc, site_id, since):
+        if writer is None:
+            writer = csv.writer(out)
+            writer.writerow(row.keys())
+        writer.writerow(list(row))
         count += 1
     return count

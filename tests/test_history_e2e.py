@@ -187,3 +187,11 @@ def test_warc_export_round_trips_bodies_byte_for_byte(tmp_path, make_portal_serv
     assert seen["response"] == seen["request"] == with_body and seen["warcinfo"] == 1
     jsonl = zwgk("export", "--format", "jsonl", "--db", str(db))
     assert jsonl.returncode == 0 and len(jsonl.stdout.splitlines()) == len(expected_documents(1))
+    out_csv = tmp_path / "docs.csv"
+    done = zwgk("export", "--format", "csv", "-o", str(out_csv), "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    import csv
+
+    with out_csv.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(expected_documents(1)) and all(r["url"] and r["text"] for r in rows)
