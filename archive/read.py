@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive import clusters
 from archive.exceptions import ArchiveError
 from archive.search import SearchHit
 from archive.search import search as fts_search
@@ -395,6 +396,15 @@ class Archive:
         """Full-text search (FTS5 trigram; LIKE for 1–2 characters) over current versions' simplified
         titles, texts and attachment texts. Give the query in simplified script."""
         return fts_search(self.conn, query, site_id, since, limit)
+
+    def cluster_of(self, url: str) -> dict | None:
+        """The near-duplicate cluster of the document at `url` (its current text's), with its
+        members (site, URL, first seen, similarity), or None."""
+        return clusters.cluster_of_document(self.conn, url)
+
+    def duplicate_clusters(self, site_id: str | None = None) -> list[dict]:
+        """Near-duplicate clusters that have a member on `site_id` (or all), with their members."""
+        return clusters.clusters_of_site(self.conn, site_id)
 
     def stats(self) -> dict[str, int]:
         """Counts of the archive's main tables and document states."""

@@ -68,6 +68,8 @@ class DocumentContent:
     metadata: dict[str, str] = field(default_factory=dict)
     attachments: tuple[dict[str, str], ...] = ()
     title_norm: str | None = None  # the title in simplified script, where the page is traditional
+    minhash: bytes | None = None  # near-duplicate signature of text_norm (None for short texts)
+    minhash_bands: tuple[int, ...] = ()  # its LSH band keys
 
 
 @dataclass(frozen=True)

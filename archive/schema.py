@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from archive.clusters import m006_near_duplicates
 from archive.exceptions import ArchiveError
 from archive.search import reindex_document
 
@@ -274,6 +275,8 @@ def m005_search_and_views(db: sqlite_utils.Database) -> None:
     for (document_id,) in db.execute("SELECT id FROM documents").fetchall():
         reindex_document(db, document_id)
 
+
+migration(m006_near_duplicates)  # archive/clusters.py: MinHash signatures, LSH bands, clusters
 
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

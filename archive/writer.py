@@ -17,7 +17,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive import documents
+from archive import clusters, documents
+from archive.exceptions import ArchiveError
 from archive.records import (
     AttachmentContent,
     ColumnRef,
@@ -61,9 +62,24 @@ def _alive(pid: int | None) -> bool:
 class ArchiveWriter:
     """The only writer of an archive file. Not thread-safe: one per process/reactor."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, neardup_threshold: float = 0.8) -> None:
+        if not 0 < neardup_threshold <= 1:
+            raise ArchiveError(f"near-duplicate threshold {neardup_threshold} must be in (0, 1]")
         self.path = Path(path)
+        self.neardup_threshold = neardup_threshold
         self.db: sqlite_utils.Database = connect(self.path)
+
+    def _cluster(self, db, doc: DocumentContent, now: str) -> None:
+        """Near-duplicate clusters: a no-op for a text already signed or too short to sign."""
+        if doc.minhash is not None:
+            clusters.assign_cluster(
+                db, doc.text_hash, doc.minhash, list(doc.minhash_bands), self.neardup_threshold, now
+            )
+
+    def check_neardup_scheme(self, scheme: str) -> None:
+        """Refuse to mix MinHash signatures made by another scheme into this archive."""
+        with self._transaction() as db:
+            clusters.check_scheme(db, scheme, utcnow())
 
     def close(self) -> None:
         self.db.close()
@@ -207,6 +223,7 @@ class ArchiveWriter:
             text_seen = False
             if doc is not None:
                 text_seen = self._store_text(db, doc, fetch.fetched_at)
+                self._cluster(db, doc, fetch.fetched_at)
             fetch_id = self._insert_fetch(
                 db, run_id, fetch, body_sha, doc.text_hash if doc else None
             )
@@ -244,6 +261,7 @@ class ArchiveWriter:
             if row is None:
                 return "unknown"
             self._store_text(db, doc, now)
+            self._cluster(db, doc, now)
             capture = FetchRecord(row[0], doc.url, doc.url, "document", 200, fetched_at=now)
             state, _, _ = documents.store_document(
                 db, run_id, capture, fetch_id, doc, change="reextract"

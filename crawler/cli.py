@@ -12,7 +12,17 @@ import click
 from archive.exceptions import ArchiveError
 from archive.read import Archive, open_archive
 from crawler import __version__
-from crawler.cli_history import changes, diff, export, reextract, runs, schedule, search, serve
+from crawler.cli_history import (
+    changes,
+    diff,
+    duplicates,
+    export,
+    reextract,
+    runs,
+    schedule,
+    search,
+    serve,
+)
 from crawler.cli_options import (
     db_option,
     overrides_dict,
@@ -426,7 +436,7 @@ def _log_level(verbose: bool) -> str:
     return "WARNING" if sys.stderr.isatty() else "INFO"
 
 
-for _command in (diff, changes, reextract, export, runs, schedule, search, serve):
+for _command in (diff, changes, reextract, export, runs, schedule, search, serve, duplicates):
     cli.add_command(_command)
 
 

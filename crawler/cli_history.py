@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -223,7 +224,25 @@ def serve(host: str, port: int, db_path: str) -> None:
         meta = write_metadata(db_path, Path(tmp) / "metadata.json")
         command = datasette_command(db_path, str(meta), host, port)
         command[0:1] = [sys.executable, "-m", "datasette"]
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             subprocess.run(command, check=False)
-        except KeyboardInterrupt:
-            pass
+
+
+@click.command()
+@click.option("--site", "site_id", help="Only clusters with a member on this site.")
+@db_option
+def duplicates(site_id: str | None, db_path: str) -> None:
+    """List clusters of near-duplicate documents (the same text republished with small edits).
+
+    \b
+    Example:
+        zwgk duplicates --site sample
+    """
+    with open_archive(db_path) as arc:
+        found = arc.duplicate_clusters(site_id)
+    for cluster in found:
+        click.echo(f"cluster {cluster['id']}: {cluster['size']} texts")
+        for m in cluster["members"]:
+            sim = "original" if m["similarity"] is None else f"J≈{m['similarity']:.2f}"
+            click.echo(f"  {sim:<9} {m['site_id']:<16} {m['first_seen']}  {m['url']}")
+    click.echo(f"{len(found)} cluster(s)")

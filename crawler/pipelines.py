@@ -23,7 +23,7 @@ from archive.writer import (
     Gone,
     SiteRecord,
 )
-from crawler import __version__
+from crawler import __version__, neardup
 from crawler.attachments import AttachmentError, extract_attachment_text
 from crawler.dedup import ExactDeduper
 from crawler.deletion import gone_evidence
@@ -116,7 +116,10 @@ class ArchivePipeline:
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
         site = spider.site
-        self.writer = ArchiveWriter(self.db_path)
+        self.writer = ArchiveWriter(
+            self.db_path, self.crawler.settings.getfloat("ZWGK_NEARDUP_THRESHOLD")
+        )
+        self.writer.check_neardup_scheme(neardup.SCHEME)
         self.writer.upsert_site(
             SiteRecord(
                 site.id, site.name, site.adcode, site.start_urls, site.allowed_domains, site.source

@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 from archive.records import DocumentContent
+from crawler import neardup
 from crawler.extraction import EXTRACTOR_VERSION, Extracted
 from crawler.normalise import Normalised
 
 
 def document_content(url: str, ex: Extracted, norm: Normalised) -> DocumentContent:
+    sketch = neardup.sketch(norm.text_norm)
     return DocumentContent(
         url=url,
         text=ex.text,
@@ -30,4 +32,6 @@ def document_content(url: str, ex: Extracted, norm: Normalised) -> DocumentConte
         metadata=dict(ex.metadata_raw),
         attachments=tuple(dataclasses.asdict(a) for a in ex.attachments),
         title_norm=norm.title_norm,
+        minhash=sketch.signature if sketch else None,
+        minhash_bands=tuple(sketch.band_keys) if sketch else (),
     )

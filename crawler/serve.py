@@ -62,14 +62,23 @@ def schema_descriptions(text: str) -> dict[str, dict]:
         heading, _, body = section.partition("\n")
         name = heading.split()[0]
         intro = body.strip().split("\n\n")[0].replace("\n", " ")
-        columns = {m[1]: m[3] for m in re.finditer(r"^\| (\w+) \| ([^|]*) \| (.*) \|$", body, flags=re.M) if m[1] != "column"}
+        columns = {
+            m[1]: m[3]
+            for m in re.finditer(r"^\| (\w+) \| ([^|]*) \| (.*) \|$", body, flags=re.M)
+            if m[1] != "column"
+        }
         tables[name] = {"description": intro, "columns": columns}
     return tables
 
 
 def metadata(db_name: str) -> dict:
     tables = schema_descriptions(SCHEMA_DOC.read_text("utf-8")) if SCHEMA_DOC.exists() else {}
-    tables.setdefault("latest_documents", {})["facets"] = ["site_id", "publisher", "category", "status"]
+    tables.setdefault("latest_documents", {})["facets"] = [
+        "site_id",
+        "publisher",
+        "category",
+        "status",
+    ]
     tables.setdefault("documents", {})["facets"] = ["site_id", "status"]
     return {
         "title": "zwgk archive",
@@ -85,5 +94,7 @@ def datasette_command(db_path: str, metadata_path: str, host: str, port: int) ->
 
 
 def write_metadata(db_path: str, out: Path) -> Path:
-    out.write_text(json.dumps(metadata(Path(db_path).stem), ensure_ascii=False, indent=2), encoding="utf-8")
+    out.write_text(
+        json.dumps(metadata(Path(db_path).stem), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     return out

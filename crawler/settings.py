@@ -71,6 +71,10 @@ LOG_LEVEL = "INFO"
 # zwgk's own settings
 ZWGK_DB_PATH = "archive.db"  # the archive file written by ArchivePipeline
 ZWGK_TRIGGER = "manual"  # recorded on the run row: manual | schedule | demo | fetch
+ZWGK_NEARDUP_THRESHOLD = (
+    0.8  # estimated Jaccard at or above which a new text joins a near-duplicate
+)
+# cluster; the LSH bands suit 0.75–0.9 (crawler/neardup.py)
 ZWGK_FULL_WALK_DAYS = (
     7.0  # an automatic run is a full walk when none finished within this many days
 )
