@@ -229,8 +229,31 @@ class Archive:
         rows = self._rows(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?", [*params, limit])
         return [Run(**{k: r[k] for k in Run.__dataclass_fields__}) for r in rows]
 
-    def documents(self, site_id: str | None = None) -> list[Document]:
-        where, params = ("WHERE d.site_id = ?", [site_id]) if site_id else ("", [])
+    def documents(
+        self,
+        site_id: str | None = None,
+        published_from: str | None = None,
+        published_to: str | None = None,
+        changed_since: str | None = None,
+        status: str | None = None,
+    ) -> list[Document]:
+        """Documents with their current metadata, filtered by site, 发布日期 range (ISO dates,
+        inclusive), a time since which they were new or changed, and status."""
+        filters, params = [], []
+        for clause, value in (
+            ("d.site_id = ?", site_id),
+            ("v.publish_date >= ?", published_from),
+            ("v.publish_date <= ?", published_to),
+            (
+                "d.id IN (SELECT document_id FROM events WHERE at >= ? AND event IN ('new', 'changed'))",
+                changed_since,
+            ),
+            ("d.status = ?", status),
+        ):
+            if value is not None:
+                filters.append(clause)
+                params.append(value)
+        where = "WHERE " + " AND ".join(filters) if filters else ""
         return [
             Document(**dict(r)) for r in self._rows(f"{_DOC_SELECT} {where} ORDER BY d.id", params)
         ]

@@ -173,3 +173,15 @@ def test_upgrade_from_every_earlier_schema_version(tmp_path, version):
     db.close()
     with read.open_archive(path) as arc:
         assert arc.history("http://h/a")[0].text == "乡村振兴工作报告正文"
+
+
+def test_read_api_filters_documents(archive_of_sample):
+    _, db = archive_of_sample
+    with read.open_archive(db) as arc:
+        everything = arc.documents(site_id="sample")
+        in_2024 = arc.documents(published_from="2024-01-01", published_to="2024-12-31")
+        assert in_2024 and len(in_2024) < len(everything)
+        assert all("2024-01-01" <= d.publish_date <= "2024-12-31" for d in in_2024)
+        assert len(arc.documents(changed_since="2000-01-01")) == len(everything)
+        assert arc.documents(changed_since="2999-01-01") == []
+        assert arc.documents(status="deleted") == []
