@@ -137,3 +137,16 @@ def test_damaged_database_is_never_overwritten(tmp_path):
 def test_reader_refuses_missing_file(tmp_path):
     with pytest.raises(ArchiveError, match="no archive here"):
         read.open_archive(tmp_path / "none.db")
+
+
+def test_a_site_failing_runs_in_a_row_is_flagged(writer, tmp_path):
+    for outcome in ("finished", "failed", "killed", "failed"):
+        run = writer.start_run("s1", "schedule", "t")
+        writer.finish_run(run, outcome, outcome)
+    with read.open_archive(tmp_path / "a.db") as arc:
+        assert arc.failing_sites(3) == {"s1": 3}
+        assert arc.failing_sites(4) == {}
+    run = writer.start_run("s1", "schedule", "t")
+    writer.finish_run(run, "finished", "finished")
+    with read.open_archive(tmp_path / "a.db") as arc:
+        assert arc.failing_sites(1) == {}
