@@ -15,12 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0  # seconds to wait for the URL line; a generous bound, not a sleep
 
 
-class PortalProcess:
-    """`python -m crawler.sample_portal.server` in a subprocess; admin calls over 127.0.0.1."""
+class ServerProcess:
+    """A test server in a subprocess that prints its base URL as its first stdout line; its
+    admin endpoints (/__admin/log, /__admin/log/clear) are called over 127.0.0.1."""
 
-    def __init__(self, revision: int = 1, portal: str = "sample", docs: int = 0) -> None:
-        command = [sys.executable, "-m", "crawler.sample_portal.server", "--port", "0"]
-        command += ["--revision", str(revision), "--portal", portal, "--docs", str(docs)]
+    def __init__(self, command: list[str], name: str) -> None:
+        self.name = name
         self.proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         self.url = self._read_url()
 
@@ -31,18 +31,15 @@ class PortalProcess:
             line = lines.get(timeout=START_TIMEOUT).strip()
         except queue.Empty:
             self.stop()
-            raise RuntimeError(f"portal server printed no URL within {START_TIMEOUT}s") from None
+            raise RuntimeError(f"{self.name} printed no URL within {START_TIMEOUT}s") from None
         if not line.startswith("http://127.0.0.1:"):
             self.stop()
-            raise RuntimeError(f"portal server failed to start (first line: {line!r})")
+            raise RuntimeError(f"{self.name} failed to start (first line: {line!r})")
         return line
 
     def _admin(self, path: str) -> Any:
         with urllib.request.urlopen(self.url + path, timeout=10) as response:
             return json.loads(response.read().decode("utf-8"))
-
-    def set_revision(self, revision: int) -> None:
-        self._admin(f"/__admin/revision/{revision}")
 
     def request_log(self) -> list[dict[str, Any]]:
         return self._admin("/__admin/log")
@@ -61,8 +58,20 @@ class PortalProcess:
         if self.proc.stdout:
             self.proc.stdout.close()
 
-    def __enter__(self) -> PortalProcess:
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class PortalProcess(ServerProcess):
+    """`python -m crawler.sample_portal.server` in a subprocess."""
+
+    def __init__(self, revision: int = 1, portal: str = "sample", docs: int = 0) -> None:
+        command = [sys.executable, "-m", "crawler.sample_portal.server", "--port", "0"]
+        command += ["--revision", str(revision), "--portal", portal, "--docs", str(docs)]
+        super().__init__(command, "portal server")
+
+    def set_revision(self, revision: int) -> None:
+        self._admin(f"/__admin/revision/{revision}")

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import queue
 import select
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,6 +28,7 @@ if __package__ in (None, ""):  # run as a script: import the package from tests/
 else:
     from . import PORTALS
     from .base import FixturePortal, Response, split_target
+from portal_server import ServerProcess  # noqa: E402 - tests/ is on the path either way
 
 START_TIMEOUT = 30.0  # seconds to wait for the URL line: a bound, not a sleep
 CHUNK = 64 * 1024
@@ -157,58 +155,13 @@ def main(argv: list[str] | None = None) -> None:
         server.server_close()
 
 
-class FixtureServer:
+class FixtureServer(ServerProcess):
     """A fixture portal in a subprocess: `.url`, `.request_log()`, `.clear_log()`, `.stop()`."""
 
     def __init__(self, portal: str) -> None:
         self.portal = portal
         command = [sys.executable, str(Path(__file__).resolve()), "--portal", portal, "--port", "0"]
-        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        self.url = self._read_url()
-
-    def _read_url(self) -> str:
-        lines: queue.Queue[str] = queue.Queue()
-        stdout = self.proc.stdout
-        assert stdout is not None
-        threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
-        try:
-            line = lines.get(timeout=START_TIMEOUT).strip()
-        except queue.Empty:
-            self.stop()
-            raise RuntimeError(f"fixture server printed no URL within {START_TIMEOUT}s") from None
-        if not line.startswith("http://127.0.0.1:"):
-            self.stop()
-            raise RuntimeError(
-                f"fixture server {self.portal!r} failed to start (first line: {line!r})"
-            )
-        return line
-
-    def _admin(self, path: str) -> Any:
-        with urllib.request.urlopen(self.url + path, timeout=10) as response:
-            return json.loads(response.read().decode("utf-8"))
-
-    def request_log(self) -> list[dict[str, Any]]:
-        return self._admin("/__admin/log")
-
-    def clear_log(self) -> None:
-        self._admin("/__admin/log/clear")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc.stdout:
-            self.proc.stdout.close()
-
-    def __enter__(self) -> FixtureServer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(command, f"fixture server {portal!r}")
 
 
 if __name__ == "__main__":
