@@ -39,6 +39,23 @@ def zwgk(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     )
 
 
+def crawl_command(seeds: Path, db: Path, *args: str, site: str = "sample") -> list[str]:
+    """`zwgk crawl` of a seeded site as a command line, for tests that run it themselves."""
+    return [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "crawl",
+        "--site",
+        site,
+        "--seeds",
+        str(seeds),
+        "--db",
+        str(db),
+        *args,
+    ]
+
+
 def crawl(seeds: Path, db: Path, site: str = "sample", *args: str) -> subprocess.CompletedProcess:
     done = zwgk("crawl", "--site", site, "--seeds", str(seeds), "--db", str(db), *args)
     assert done.returncode == 0, done.stderr[-3000:]

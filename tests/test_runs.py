@@ -10,29 +10,16 @@ import select
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 
-from crawl_helpers import write_sample_seed, zwgk
+from crawl_helpers import crawl_command, write_sample_seed, zwgk
 
 from archive import read
 
 
 def start_crawl(seeds, db, *args) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "crawler.cli",
-            "crawl",
-            "--site",
-            "sample",
-            "--seeds",
-            str(seeds),
-            "--db",
-            str(db),
-            *args,
-        ],
+        crawl_command(seeds, db, *args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -101,10 +88,12 @@ def test_a_terminal_shows_live_progress_and_a_summary(tmp_path, make_portal_serv
     db = tmp_path / "archive.db"
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "crawl", "--site", "sample", "--seeds", str(seeds), "--db", str(db),
-         "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
-        stdin=slave, stdout=slave, stderr=slave, close_fds=True,
-    )  # fmt: skip
+        crawl_command(seeds, db, "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        close_fds=True,
+    )
     os.close(slave)
     screen = b""
     deadline = time.monotonic() + 180

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 
 import pytest
-from crawl_helpers import crawl, write_sample_seed, zwgk
+from crawl_helpers import crawl, crawl_command, write_sample_seed, zwgk
 
 from archive import read
 from archive.schema import MIGRATION_NAMES, SCHEMA_VERSION, connect, migrations
@@ -92,19 +91,7 @@ def test_reads_during_a_crawl_never_fail_or_see_half_written_versions(tmp_path, 
     crawl(seeds, db)  # a first crawl, so the reader has an archive to open
     server.set_revision(2)
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "crawler.cli",
-            "crawl",
-            "--site",
-            "sample",
-            "--seeds",
-            str(seeds),
-            "--db",
-            str(db),
-            "--full",
-        ],
+        crawl_command(seeds, db, "--full"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

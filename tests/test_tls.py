@@ -66,6 +66,20 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+def fetch(url: str, db, tmp_path):
+    """`zwgk fetch` of one URL with no seeds, retrying fast."""
+    return zwgk(
+        "fetch",
+        url,
+        "--db",
+        str(db),
+        "--seeds",
+        str(tmp_path / "none"),
+        "--set",
+        "ZWGK_RETRY_BACKOFF_BASE=0.05",
+    )
+
+
 def https_server(tmp_path, tls_version: ssl.TLSVersion | None = None):
     cert, key = self_signed(tmp_path)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -86,16 +100,7 @@ def test_expired_wrong_host_certificate_is_still_archived(tmp_path):
     try:
         db = tmp_path / "a.db"
         url = f"{base}/zwgk/202403/t20240301_1.html"
-        done = zwgk(
-            "fetch",
-            url,
-            "--db",
-            str(db),
-            "--seeds",
-            str(tmp_path / "none"),
-            "--set",
-            "ZWGK_RETRY_BACKOFF_BASE=0.05",
-        )
+        done = fetch(url, db, tmp_path)
         assert done.returncode == 0, done.stderr[-2000:]
         with read.open_archive(db) as arc:
             (version_row,) = arc.history(url)
@@ -115,16 +120,7 @@ def test_tls_1_1_only_portal_is_archived_or_recorded_with_the_tls_error(tmp_path
     try:
         db = tmp_path / "a.db"
         url = f"{base}/zwgk/202403/t20240301_1.html"
-        done = zwgk(
-            "fetch",
-            url,
-            "--db",
-            str(db),
-            "--seeds",
-            str(tmp_path / "none"),
-            "--set",
-            "ZWGK_RETRY_BACKOFF_BASE=0.05",
-        )
+        done = fetch(url, db, tmp_path)
         with read.open_archive(db) as arc:
             archived = arc.history(url)
             errors = [
