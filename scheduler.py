@@ -30,7 +30,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from crawler.exceptions import SeedError
-from crawler.seeds import SiteConfig, load_seed, seed_paths
+from crawler.sites.seeds import SiteConfig, load_seed, seed_paths
 
 logger = logging.getLogger("zwgk.scheduler")
 MISFIRE_GRACE_SECONDS = 6 * 3600  # a run missed by a few hours (machine asleep) still happens
@@ -215,11 +215,27 @@ def serve(seeds_dir: str, db_path: str, max_crawls: int = 4) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python scheduler.py` = `zwgk schedule`."""
-    from crawler.cli import main as cli_main
+    """`python scheduler.py [--seeds DIR] [--db FILE] [--max-crawls N] [--list]`, the same as
+    `zwgk schedule` (the CLI imports this module; this module imports no CLI)."""
+    import argparse
 
-    sys.argv = ["zwgk", "schedule", *(argv if argv is not None else sys.argv[1:])]
-    cli_main()
+    parser = argparse.ArgumentParser(prog="python scheduler.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", default="seeds", help="folder of seed files")
+    parser.add_argument("--db", default="archive.db", help="archive database file")
+    parser.add_argument("--max-crawls", type=int, default=4, help="crawls running at the same time")
+    parser.add_argument("--list", action="store_true", help="print each site's next run and exit")
+    args = parser.parse_args(argv)
+    run(args.seeds, args.db, args.max_crawls, args.list)
+
+
+def run(seeds_dir: str, db_path: str, max_crawls: int = 4, list_only: bool = False) -> None:
+    """Print each site's next run (`list_only`), or schedule until SIGTERM, logging to stderr."""
+    if list_only:
+        for site_id, when in next_runs(seeds_dir):
+            print(f"{site_id:<24} {when.isoformat() if when else 'never'}")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    serve(seeds_dir, db_path, max_crawls)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Near-duplicate clusters: the same document republished with small edits, across sites.
 
 Texts are stored once by hash, so clusters are of texts: a document's cluster is the cluster
-of its current version's text. The crawler signs a new text (crawler/neardup.py: a MinHash
+of its current version's text. The crawler signs a new text (crawler/text/dedup.py: a MinHash
 signature and its LSH band keys); `assign_cluster` runs inside the writer's transaction:
 it finds candidates through the persisted band table (`minhash_bands`, so lookups stay fast
 at millions of texts and survive restarts), keeps those whose estimated Jaccard reaches the
@@ -29,46 +29,6 @@ if TYPE_CHECKING:
 MAX_CANDIDATES = 50  # verified per new text, those sharing the most bands first
 
 
-def m006_near_duplicates(db: sqlite_utils.Database) -> None:
-    """Near-duplicate clusters: MinHash signatures, their persisted LSH bands, clusters of
-    texts and their members with the similarity that made them join. (Registered in
-    archive/schema.py under the next free migration number.)"""
-    db.executescript(
-        """
-        CREATE TABLE minhash_scheme (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            scheme TEXT NOT NULL,            -- how signatures were made (crawler/neardup.py SCHEME)
-            since TEXT NOT NULL
-        );
-        CREATE TABLE minhash_signatures (
-            id INTEGER PRIMARY KEY,          -- compact reference for minhash_bands
-            text_hash TEXT NOT NULL UNIQUE REFERENCES texts(hash),
-            signature BLOB NOT NULL          -- little-endian uint32 MinHash values
-        );
-        CREATE TABLE minhash_bands (
-            band INTEGER NOT NULL,
-            key INTEGER NOT NULL,            -- 64-bit hash of the band's rows
-            signature_id INTEGER NOT NULL REFERENCES minhash_signatures(id),
-            PRIMARY KEY (band, key, signature_id)
-        ) WITHOUT ROWID;
-        CREATE TABLE clusters (
-            id INTEGER PRIMARY KEY,
-            created_at TEXT NOT NULL,
-            representative TEXT NOT NULL REFERENCES texts(hash),  -- the earliest text
-            size INTEGER NOT NULL            -- number of member texts
-        );
-        CREATE TABLE cluster_members (
-            text_hash TEXT PRIMARY KEY REFERENCES texts(hash),
-            cluster_id INTEGER NOT NULL REFERENCES clusters(id),
-            similarity REAL,                 -- estimated Jaccard with `matched`; NULL for the representative
-            matched TEXT REFERENCES texts(hash),  -- the member it was found similar to
-            joined_at TEXT NOT NULL
-        );
-        CREATE INDEX cluster_members_cluster ON cluster_members(cluster_id);
-        """
-    )
-
-
 def _conn(db: Db) -> sqlite3.Connection:
     return getattr(db, "conn", db)  # a sqlite_utils.Database or a sqlite3.Connection
 
@@ -87,17 +47,19 @@ def check_scheme(db: Db, scheme: str, now: str) -> None:
 
 
 def pack(signature: bytes | Sequence[int]) -> bytes:
-    """A signature as stored: little-endian uint32 values (bytes pass through)."""
+    """A signature as stored (`minhash_signatures.signature`): little-endian uint32 values
+    (bytes pass through). The one definition; crawler/text/dedup.py signs with it."""
     if isinstance(signature, bytes | bytearray | memoryview):
         return bytes(signature)
     return struct.pack(f"<{len(signature)}I", *signature)
 
 
-def similarity(a: bytes, b: bytes) -> float:
-    """Estimated Jaccard of two packed signatures: the share of equal 32-bit values."""
+def similarity(a: bytes | Sequence[int], b: bytes | Sequence[int]) -> float:
+    """Estimated Jaccard of two signatures (packed or as values): the share of equal values."""
+    a, b = pack(a), pack(b)
     if len(a) != len(b) or not a:
-        raise ArchiveError("near-duplicate signatures of different lengths cannot be compared")
-    va, vb = memoryview(a).cast("I"), memoryview(b).cast("I")
+        raise ValueError("near-duplicate signatures of different lengths cannot be compared")
+    va, vb = memoryview(a).cast("I"), memoryview(b).cast("I")  # equality ignores byte order
     return sum(x == y for x, y in zip(va, vb, strict=True)) / len(va)
 
 

@@ -16,151 +16,41 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from archive import clusters
 from archive.exceptions import ArchiveError
+from archive.models import (
+    AttachmentFile,
+    Column,
+    Document,
+    Event,
+    KnownDocument,
+    Run,
+    Site,
+    Version,
+)
 from archive.search import SearchHit
 from archive.search import search as fts_search
 
-
-@dataclass(frozen=True)
-class Site:
-    id: str
-    name: str
-    adcode: str
-    start_urls: list[str]
-    allowed_domains: list[str]
-    first_seen: str
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class Run:
-    id: int
-    site_id: str
-    trigger: str
-    started_at: str
-    ended_at: str | None
-    outcome: str
-    finish_reason: str | None
-    pages_fetched: int
-    documents_new: int
-    documents_changed: int
-    documents_unchanged: int
-    fetches_failed: int
-    fetches_blocked: int
-    error: str | None
-    full_walk: int = 1
-    documents_deleted: int = 0
-    documents_restored: int = 0
-    not_modified: int = 0
-    pid: int | None = None
-    resumed_from: int | None = None
-
-
-@dataclass(frozen=True)
-class Document:
-    """A document (one canonical URL) with its current version's metadata."""
-
-    id: int
-    url: str
-    site_id: str
-    status: str
-    first_seen: str
-    last_seen: str
-    version_count: int
-    title: str | None
-    publish_date: str | None
-    publisher: str | None
-    index_no: str | None
-    doc_no: str | None
-    text_hash: str | None
-
-
-@dataclass(frozen=True)
-class Version:
-    """One version of a document: what the page said from `created_at` on."""
-
-    id: int
-    document_id: int
-    version_no: int
-    fetch_id: int
-    created_at: str
-    text_hash: str
-    title: str | None
-    publish_date: str | None
-    publish_date_raw: str | None
-    publisher: str | None
-    index_no: str | None
-    doc_no: str | None
-    category: str | None
-    written_date: str | None
-    validity: str | None
-    source: str | None
-    metadata: dict[str, str]
-    attachments: list[dict[str, str]]
-    extractor_version: str
-    change: str | None  # new | text | metadata | text+metadata | reextract
-    text: str
-    text_norm: str
-    chars: int
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column (栏目) of a site's 政务公开 catalogue tree."""
-
-    id: int
-    site_id: str
-    url: str
-    name: str | None
-    parent_url: str | None
-    cms: str | None
-    listed: int
-
-
-@dataclass(frozen=True)
-class AttachmentFile:
-    """An attachment file linked by a document version, with its extracted text."""
-
-    url: str
-    name: str | None
-    sha256: str
-    size: int
-    kind: str
-    text: str
-    note: str | None
-    version_no: int
-
-
-@dataclass(frozen=True)
-class KnownDocument:
-    """What an incremental crawl needs to know of an archived document."""
-
-    url: str
-    status: str  # live | deleted | unlisted
-    etag: str | None  # validators of the last capture, for conditional requests
-    last_modified: str | None
-    columns: tuple[str, ...]  # URLs of the columns that listed it
-
-
-@dataclass(frozen=True)
-class Event:
-    """A change of a document's state, with its evidence."""
-
-    at: str
-    event: str  # new | changed | deleted | unlisted | restored
-    reason: str | None
-    evidence: dict[str, str]
-    url: str
-    site_id: str
-    title: str | None
+__all__ = [
+    "Archive",
+    "AttachmentFile",
+    "Column",
+    "Document",
+    "Event",
+    "KnownDocument",
+    "Run",
+    "SearchHit",
+    "Site",
+    "Version",
+    "open_archive",
+]
 
 
 _DOC_SELECT = """
@@ -205,6 +95,21 @@ class Archive:
 
     def close(self) -> None:
         self.conn.close()
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Archive]:
+        """Read as of one moment: every call inside the block sees the same state of the archive,
+        whatever a crawl writes meanwhile (outside it, each call sees the latest state).
+
+            with arc.snapshot():
+                docs = arc.documents()
+                history = arc.history(docs[0].url)  # consistent with docs[0].version_count
+        """
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.conn.execute("COMMIT")
 
     def _rows(self, sql: str, params: list | tuple = ()) -> list[sqlite3.Row]:
         # one statement, one implicit read transaction: no long-lived snapshot is held
@@ -329,23 +234,9 @@ class Archive:
         return [AttachmentFile(**dict(r)) for r in rows]
 
     def search(self, query: str, limit: int = 50) -> list[str]:
-        """URLs of documents whose current text, title or attachment text contains `query`.
-
-        A plain substring scan over the normalised text (full-text indexing comes with the
-        search schema); the query should be in simplified script.
-        """
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = self._rows(
-            """SELECT d.url FROM documents d JOIN versions v ON v.id = d.current_version_id
-               JOIN texts t ON t.hash = v.text_hash
-               WHERE t.text_norm LIKE :p ESCAPE '\\' OR v.title LIKE :p ESCAPE '\\'
-                  OR EXISTS (SELECT 1 FROM version_attachments va JOIN attachments a ON a.sha256 = va.sha256
-                             JOIN versions v2 ON v2.id = va.version_id
-                             WHERE v2.document_id = d.id AND a.text LIKE :p ESCAPE '\\')
-               ORDER BY v.publish_date DESC, d.url LIMIT :limit""",
-            {"p": pattern, "limit": limit},
-        )
-        return [r[0] for r in rows]
+        """URLs of documents whose current text, title or attachment text contains `query`
+        (simplified script), best first: `search_documents` without the snippets."""
+        return [hit.url for hit in fts_search(self.conn, query, limit=limit)]
 
     def known_documents(self, site_id: str) -> dict[str, KnownDocument]:
         """Every document of a site with its status, last validators and listing columns."""
@@ -428,6 +319,100 @@ class Archive:
     def duplicate_clusters(self, site_id: str | None = None) -> list[dict]:
         """Near-duplicate clusters that have a member on `site_id` (or all), with their members."""
         return clusters.clusters_of_site(self.conn, site_id)
+
+    def run_versions(self, run_ids: list[int]) -> list[sqlite3.Row]:
+        """The versions the runs made: version_no, publish_date, title, chars, url; newest first."""
+        marks = ",".join("?" * len(run_ids))
+        return self._rows(
+            f"""SELECT v.version_no, v.publish_date, v.title, t.chars, d.url FROM versions v
+                JOIN documents d ON d.id = v.document_id JOIN texts t ON t.hash = v.text_hash
+                WHERE v.run_id IN ({marks}) ORDER BY v.run_id DESC, v.publish_date DESC, d.url""",
+            run_ids,
+        )
+
+    def run_problems(self, run_ids: list[int]) -> list[sqlite3.Row]:
+        """The runs' failed and blocked fetches (kind, url, error), blocked ones first."""
+        marks = ",".join("?" * len(run_ids))
+        return self._rows(
+            f"""SELECT kind, url, error FROM fetches WHERE run_id IN ({marks}) AND error IS NOT NULL
+                ORDER BY kind = 'blocked' DESC, id""",
+            run_ids,
+        )
+
+    def archived_urls(self, run_ids: list[int]) -> set[str]:
+        """URLs (as requested and as finally fetched) for which the runs stored a document text."""
+        marks = ",".join("?" * len(run_ids))
+        found: set[str] = set()
+        for r in self._rows(
+            f"""SELECT url, requested_url FROM fetches
+                WHERE run_id IN ({marks}) AND text_hash IS NOT NULL""",
+            run_ids,
+        ):
+            found.update((r["url"], r["requested_url"]))
+        return found
+
+    def latest_capture(self, url: str) -> tuple[bytes, str | None] | None:
+        """(raw body, Content-Type) of the latest stored response for the canonical `url`."""
+        rows = self._rows(
+            """SELECT id, content_type FROM fetches WHERE url = ? AND body_sha256 IS NOT NULL
+               ORDER BY id DESC LIMIT 1""",
+            [url],
+        )
+        if not rows:
+            return None
+        return self.raw_body(rows[0]["id"]) or b"", rows[0]["content_type"]
+
+    def latest_document_captures(self, site_id: str | None = None) -> list[sqlite3.Row]:
+        """Per document, its latest successful capture with text: url, site_id, fetch_id,
+        content_type (what re-extraction re-reads), by site."""
+        where, params = ("WHERE d.site_id = ?", [site_id]) if site_id else ("", [])
+        return self._rows(
+            f"""SELECT d.url, d.site_id, f.id AS fetch_id, f.content_type
+                FROM documents d JOIN fetches f ON f.id = (
+                    SELECT max(id) FROM fetches WHERE url = d.url AND kind = 'document'
+                    AND status = 200 AND body_sha256 IS NOT NULL AND text_hash IS NOT NULL)
+                {where} ORDER BY d.site_id, d.id""",
+            params,
+        )
+
+    def captures(
+        self, site_id: str | None = None, since: str | None = None
+    ) -> Iterator[sqlite3.Row]:
+        """Every fetch (for export), oldest first, optionally of one site and since a time."""
+        where, params = [], []
+        if site_id:
+            where.append("f.site_id = ?")
+            params.append(site_id)
+        if since:
+            where.append("f.fetched_at >= ?")
+            params.append(since)
+        yield from self.conn.execute(
+            f"""SELECT f.id, f.url, f.requested_url, f.fetched_at, f.method, f.status, f.kind,
+                       f.headers, f.encoding, f.error, f.body_sha256, f.run_id, f.site_id
+                FROM fetches f {"WHERE " + " AND ".join(where) if where else ""} ORDER BY f.id""",
+            params,
+        )
+
+    def unfinished_run(self, site_id: str) -> tuple[int, set[str], bool] | None:
+        """The site's latest run if it did not finish (interrupted, killed, or left running):
+        (run id, document URLs it already archived or found gone, whether it was a full walk)."""
+        rows = self._rows(
+            """SELECT id, full_walk FROM runs WHERE site_id = ?
+               AND outcome IN ('running', 'interrupted', 'killed')
+               AND id = (SELECT max(id) FROM runs WHERE site_id = ?)""",
+            [site_id, site_id],
+        )
+        if not rows:
+            return None
+        done = {
+            r["url"]
+            for r in self._rows(
+                """SELECT url FROM fetches WHERE run_id = ? AND kind IN ('document', 'gone')
+                   AND (text_hash IS NOT NULL OR status IN (304, 404, 410))""",
+                [rows[0]["id"]],
+            )
+        }
+        return rows[0]["id"], done, bool(rows[0]["full_walk"])
 
     def stats(self) -> dict[str, int]:
         """Counts of the archive's main tables and document states."""

@@ -48,8 +48,37 @@ def reindex_document(db, document_id: int) -> None:
     )
 
 
-def _fts_phrase(query: str) -> str:
-    return '"' + query.replace('"', '""') + '"'
+# One definition of the search SQL, used by `search()` below and by `zwgk serve`'s canned
+# queries. Named parameters: :q (the query, simplified script), :site and :since (optional: NULL
+# or '' means any), :limit. Quoting and LIKE escaping happen in SQL, so a query holding '"', '%'
+# or '_' means itself wherever it is run.
+_FILTERS = """(nullif(:site, '') IS NULL OR d.site_id = :site)
+    AND (nullif(:since, '') IS NULL OR coalesce(v.publish_date, d.first_seen) >= :since)"""
+_FTS_SQL = """
+SELECT d.url, d.site_id, v.title, v.publish_date, d.status,
+       snippet(search_index, -1, '[', ']', '…', 24) AS snippet, bm25(search_index) AS rank
+FROM search_index s JOIN documents d ON d.id = s.rowid JOIN versions v ON v.id = d.current_version_id
+WHERE search_index MATCH '"' || replace(:q, '"', '""') || '"' AND {filters}
+ORDER BY rank, v.publish_date DESC LIMIT {limit}
+"""
+_LIKE = """'%' || replace(replace(replace(:q, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'"""
+_SCAN_SQL = """
+SELECT d.url, d.site_id, v.title, v.publish_date, d.status,
+       replace(substr(s.body, max(instr(s.body, :q) - 24, 1), 60), :q, '[' || :q || ']') AS snippet,
+       0.0 AS rank
+FROM search_index s JOIN documents d ON d.id = s.rowid JOIN versions v ON v.id = d.current_version_id
+WHERE (s.title LIKE {like} ESCAPE '\\' OR s.body LIKE {like} ESCAPE '\\'
+       OR s.attachments LIKE {like} ESCAPE '\\') AND {filters}
+ORDER BY v.publish_date DESC LIMIT {limit}
+"""
+
+
+def search_sql(query_chars: int, limit: str = ":limit") -> str:
+    """The SQL that answers a query of `query_chars` characters (trigram index from 3, a scan
+    below); `limit` is a parameter name or a number."""
+    if query_chars >= MIN_FTS_CHARS:
+        return _FTS_SQL.format(filters=_FILTERS, limit=limit)
+    return _SCAN_SQL.format(like=_LIKE, filters=_FILTERS, limit=limit)
 
 
 def search(
@@ -63,34 +92,10 @@ def search(
     query = " ".join(query.split())
     if not query:
         return []
-    filters, params = [], []
-    if site_id:
-        filters.append("d.site_id = ?")
-        params.append(site_id)
-    if since:
-        filters.append("coalesce(v.publish_date, d.first_seen) >= ?")
-        params.append(since)
-    extra = "".join(f" AND {f}" for f in filters)
-    base = """SELECT d.url, d.site_id, v.title, v.publish_date, {snippet} AS snippet, {rank} AS rank
-              FROM search_index s JOIN documents d ON d.id = s.rowid
-              JOIN versions v ON v.id = d.current_version_id
-              WHERE {match}{extra} ORDER BY rank, v.publish_date DESC LIMIT ?"""
-    if len(query) >= MIN_FTS_CHARS:
-        sql = base.format(
-            snippet="snippet(search_index, -1, '[', ']', '…', 24)",
-            rank="bm25(search_index)",
-            match="search_index MATCH ?",
-            extra=extra,
-        )
-        rows = conn.execute(sql, [_fts_phrase(query), *params, limit]).fetchall()
-    else:
-        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        sql = base.format(
-            snippet="substr(s.body, max(instr(s.body, ?) - 24, 1), 60)",
-            rank="0.0",
-            match="(s.title LIKE ? ESCAPE '\\' OR s.body LIKE ? ESCAPE '\\' OR s.attachments LIKE ? ESCAPE '\\')",
-            extra=extra,
-        )
-        rows = conn.execute(sql, [query, like, like, like, *params, limit]).fetchall()
-        rows = [(*r[:4], r[4].replace(query, f"[{query}]"), r[5]) for r in rows]
-    return [SearchHit(*r) for r in rows]
+    params = {"q": query, "site": site_id, "since": since, "limit": limit}
+    cur = conn.execute(search_sql(len(query)), params)
+    names = [c[0] for c in cur.description]
+    return [
+        SearchHit(**{k: v for k, v in zip(names, row, strict=True) if k != "status"})
+        for row in cur.fetchall()
+    ]

@@ -11,7 +11,7 @@ document the near-duplicate tables add. Signatures of the prefill are made on ev
 
 `--compare` first measures the MinHash libraries on the labelled set of tests/test_neardup.py
 (datasketch, rensa RMinHash and CMinHash, a numpy implementation): time per signature and the
-error of the Jaccard estimate of each copy against its original, over 20 seeds; these are the figures in crawler/neardup.py.
+error of the Jaccard estimate of each copy against its original, over 20 seeds; these are the figures in crawler/text/dedup.py.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from test_neardup import labelled_set, seed_reports  # noqa: E402
 
 from archive import clusters  # noqa: E402
 from archive.schema import connect  # noqa: E402
-from crawler import neardup  # noqa: E402
-from crawler.normalise import content_hash  # noqa: E402
+from crawler.text import dedup  # noqa: E402
+from crawler.text.normalise import content_hash  # noqa: E402
 
 NOW = "2026-01-05T01:00:00.000Z"
 TOWNS = (
@@ -101,7 +101,7 @@ def make_documents(seed: int, count: int) -> list[tuple[str, str, bool]]:
 
 def sketch_batch(args: tuple[int, int]):
     seed, count = args
-    return [(h, neardup.sketch(t), len(t), copy) for h, t, copy in make_documents(seed, count)]
+    return [(h, dedup.sketch(t), len(t), copy) for h, t, copy in make_documents(seed, count)]
 
 
 def assign(db, text_hash: str, sketch) -> tuple[int | None, float | None]:
@@ -111,7 +111,7 @@ def assign(db, text_hash: str, sketch) -> tuple[int | None, float | None]:
         [text_hash, NOW],
     )
     return clusters.assign_cluster(
-        db, text_hash, sketch.signature, sketch.band_keys, neardup.THRESHOLD, NOW
+        db, text_hash, sketch.signature, sketch.band_keys, dedup.THRESHOLD, NOW
     )
 
 
@@ -156,7 +156,7 @@ def measure(db, probe: int) -> None:
     sig_ms, assign_ms, joined = [], [], 0
     for text in docs:
         t0 = time.perf_counter()
-        sketch = neardup.sketch(text)
+        sketch = dedup.sketch(text)
         t1 = time.perf_counter()
         db.conn.execute("BEGIN IMMEDIATE")
         t2 = time.perf_counter()
@@ -183,8 +183,8 @@ def compare_libraries() -> None:
     import numpy as np  # noqa: F401  (the libraries are optional: measured only here)
 
     items = labelled_set()
-    texts = [neardup.fold(t) for _, _, t in items]
-    shingled = [[t[i : i + neardup.K] for i in range(len(t) - neardup.K + 1)] for t in texts]
+    texts = [dedup.letters_and_digits(t) for _, _, t in items]
+    shingled = [[t[i : i + dedup.K] for i in range(len(t) - dedup.K + 1)] for t in texts]
     original = {r: i for i, (r, edit, _) in enumerate(items) if edit == "original"}
     copy_pairs = [(original[r], i) for i, (r, edit, _) in enumerate(items) if edit != "original"]
     exact = {
@@ -200,7 +200,7 @@ def compare_libraries() -> None:
         for _ in range(3):
             for text in texts:
                 t0 = time.perf_counter()
-                sign(neardup.fold(text))
+                sign(dedup.letters_and_digits(text))
                 times.append((time.perf_counter() - t0) * 1000)
         errors, below = [], 0
         for seed in range(1, 21):
@@ -209,12 +209,12 @@ def compare_libraries() -> None:
             for i, j in copy_pairs:
                 estimate = float((sigs[i] == sigs[j]).mean())
                 errors.append(estimate - exact[(i, j)])
-                below += estimate < neardup.THRESHOLD
+                below += estimate < dedup.THRESHOLD
         err = np.asarray(errors)
         print(
             f"  {name:16s} {statistics.median(times):5.2f} ms median {pct(times, 0.95):5.2f} p95 | "
             f"RMSE {np.sqrt((err**2).mean()):.4f} bias {err.mean():+.4f} max {abs(err).max():.3f} "
-            f"| copies estimated < {neardup.THRESHOLD}: {below}/{len(errors)}"
+            f"| copies estimated < {dedup.THRESHOLD}: {below}/{len(errors)}"
         )
 
 
@@ -223,7 +223,7 @@ def _implementations():
     import numpy as np
     import rensa
 
-    k, p = neardup.K, neardup.NUM_PERM
+    k, p = dedup.K, dedup.NUM_PERM
 
     def grams(t):
         return [t[i : i + k] for i in range(len(t) - k + 1)]
@@ -290,9 +290,7 @@ def main() -> None:
         compare_libraries()
     with tempfile.TemporaryDirectory() as tmp:
         db = connect(Path(tmp) / "archive.db")
-        if "minhash_bands" not in db.table_names():  # until the migration is registered
-            clusters.m006_near_duplicates(db)
-        print(f"\nprefill: {args.docs:,} documents ({neardup.SCHEME})")
+        print(f"\nprefill: {args.docs:,} documents ({dedup.SCHEME})")
         seconds = prefill(db, args.docs)
         print(f"  {seconds:.0f} s ({seconds / args.docs * 1000:.2f} ms per document, all cores)")
         measure(db, args.probe)

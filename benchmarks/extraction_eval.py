@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-speed", action="store_true", help="skip the speed figures")
     args = parser.parse_args(argv)
 
-    from crawler.extraction import EXTRACTOR_VERSION
+    from crawler.extract.extractor import EXTRACTOR_VERSION
 
     cases = scoring.all_cases()
     run_ours = scoring.ours()

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from archive.read import Archive  # noqa: E402
 from archive.schema import connect  # noqa: E402
 from archive.search import reindex_document  # noqa: E402
-from crawler.normalise import Normaliser, content_hash  # noqa: E402
+from crawler.text.normalise import Normaliser, content_hash  # noqa: E402
 
 TEXTS = ROOT / "crawler" / "sample_portal" / "texts"
 NOW = "2026-11-23T00:00:00.000Z"

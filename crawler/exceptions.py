@@ -11,3 +11,7 @@ class SeedError(ZwgkError):
 
 class ExtractionError(ZwgkError):
     """A page could not be turned into text and metadata."""
+
+
+class AttachmentError(ZwgkError):
+    """An attachment of a supported kind is corrupt, or too costly to read, and yields no text."""

@@ -21,11 +21,12 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from archive.writer import ColumnRef
-from crawler import discovery, incremental
-from crawler.challenge import detect_challenge
+from crawler import discovery
+from crawler.crawl.challenge import detect_challenge
+from crawler.crawl.items import PageItem
 from crawler.discovery import canonical_url
-from crawler.items import PageItem
-from crawler.seeds import SiteConfig, section_of
+from crawler.history import walk
+from crawler.sites.seeds import SiteConfig, section_of
 
 ATTACHMENT_HTML_TYPES = ("text/html", "application/xhtml")
 
@@ -69,16 +70,14 @@ class PortalSpider(scrapy.Spider):
         spider.max_list_pages = crawler.settings.getint("ZWGK_MAX_PAGES_PER_COLUMN")
         spider.attachment_maxsize = crawler.settings.getint("ZWGK_ATTACHMENT_MAXSIZE")
         spider.fetch_attachments = crawler.settings.getbool("ZWGK_ATTACHMENTS_ENABLED")
-        known, last_full = incremental.load_known(
-            crawler.settings.get("ZWGK_DB_PATH"), spider.site.id
-        )
+        known, last_full = walk.load_known(crawler.settings.get("ZWGK_DB_PATH"), spider.site.id)
         every = crawler.settings.getfloat("ZWGK_FULL_WALK_DAYS")
         db_path = crawler.settings.get("ZWGK_DB_PATH")
-        full = spider.mode == "fetch" or incremental.full_walk_due(spider.walk, last_full, every)
+        full = spider.mode == "fetch" or walk.full_walk_due(spider.walk, last_full, every)
         done: set[str] = set()
         if spider.resume:  # continue the last unfinished run: what it archived is not fetched again
-            spider.resumed_from, done, full = incremental.load_resume(db_path, spider.site.id)
-        spider.state = incremental.WalkState(known=known, full_walk=full, done=done)
+            spider.resumed_from, done, full = walk.load_resume(db_path, spider.site.id)
+        spider.state = walk.WalkState(known=known, full_walk=full, done=done)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
@@ -223,7 +222,7 @@ class PortalSpider(scrapy.Spider):
         self, urls: list[str], column: ColumnRef | None
     ) -> Iterator[scrapy.Request]:
         for url in urls:
-            headers = incremental.conditional_headers(self.state.known.get(url))
+            headers = walk.conditional_headers(self.state.known.get(url))
             yield self._request(url, "document", headers=headers, column=column)
 
     def _document_links(self, response: TextResponse) -> Iterator[scrapy.Request]:

@@ -170,7 +170,7 @@ def fingerprint(cases: Iterable[Case]) -> str:
 
 def ours() -> Callable[[str, str], Output]:
     """Our extractor (crawler.extraction), built once."""
-    from crawler.extraction import Extractor
+    from crawler.extract.extractor import Extractor
 
     extractor = Extractor()
 

@@ -5,7 +5,7 @@ import pytest
 from archive import ArchiveError, read
 from archive.schema import SCHEMA_VERSION, connect
 from archive.writer import ArchiveWriter, DocumentContent, FetchRecord, SiteRecord
-from crawler.normalise import Normaliser
+from crawler.text.normalise import Normaliser
 
 SITE = SiteRecord("s1", "方城县人民政府", "411322", ("http://a.example/zwgk/",), ("a.example",))
 

@@ -8,11 +8,11 @@ import zipfile
 
 import pytest
 
-from crawler import attachments
-from crawler.attachments import (
+from crawler.extract.attachments import (
     MAX_MEMBER_BYTES,
     AttachmentError,
     extract_attachment_text,
+    limits,
     sniff_kind,
 )
 
@@ -117,14 +117,14 @@ def test_truncated_pdf_raises_one_line_error():
 
 
 def test_pdf_page_limit_is_noted(monkeypatch):
-    monkeypatch.setattr(attachments, "MAX_PDF_PAGES", 1)
+    monkeypatch.setattr(limits, "MAX_PDF_PAGES", 1)
     result = extract_attachment_text(make_pdf(), "application/pdf", "a.pdf")
     assert "一般公共预算收入4717万元" in result.text and "第二页" not in result.text
     assert result.note == "only the first 1 pages read"
 
 
 def test_long_text_is_truncated_with_a_note(monkeypatch):
-    monkeypatch.setattr(attachments, "MAX_TEXT_CHARS", 30)
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 30)
     body = ("第一行政务公开内容\n" * 20).encode("utf-8")
     result = extract_attachment_text(body, "text/plain", "a.txt")
     assert len(result.text) <= 30 and result.text.startswith("第一行政务公开内容\n")
@@ -204,6 +204,49 @@ def test_xlsx_with_inline_strings():
             target.writestr(info, data)
     text = extract_attachment_text(out.getvalue(), None, "a.xlsx").text
     assert text.split("\n")[-2:] == ["支出预算", "| 内联文本 | 公式结果"]
+
+
+def test_xlsx_cells_read_as_the_sheet_shows_them():
+    """Dates, percentages, money and merged cells, saved by a real spreadsheet library: the text
+    holds what a reader sees (a search for 2024-01-29 or 25% finds it), not serial numbers."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "执行情况"
+    sheet.append(["2023年预算执行情况", None, None, None])
+    sheet.merge_cells("A1:D1")  # a merged title row
+    sheet.append(["项目", "日期", "完成率", "金额（元）"])
+    sheet.append(["乡村振兴", dt.date(2024, 1, 29), 0.25, 1234567.891])
+    sheet.append(["低保", dt.datetime(2024, 3, 5, 14, 30), 1.0, -42])
+    sheet.append(["年报", dt.date(2024, 2, 1), 0.0625, 3])
+    sheet["B3"].number_format = "yyyy-mm-dd"
+    sheet["B4"].number_format = "yyyy-mm-dd hh:mm"
+    sheet["B5"].number_format = 'yyyy"年"m"月"d"日"'
+    sheet["C3"].number_format = "0%"
+    sheet["C4"].number_format = "0.0%"
+    sheet["C5"].number_format = "0.00%"
+    sheet["D3"].number_format = "#,##0.00"
+    sheet["D4"].number_format = "0.00;(0.00)"
+    sheet.merge_cells("A6:B6")
+    sheet["A6"] = "合计"
+    sheet["C6"] = 12
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = extract_attachment_text(buffer.getvalue(), None, "执行情况.xlsx")
+    assert result.kind == "xlsx" and result.note is None
+    assert result.text.split("\n") == [
+        "执行情况",
+        "2023年预算执行情况",
+        "项目 | 日期 | 完成率 | 金额（元）",
+        "乡村振兴 | 2024-01-29 | 25% | 1,234,567.89",
+        "低保 | 2024-03-05 14:30:00 | 100.0% | (42.00)",
+        "年报 | 2024年2月1日 | 6.25% | 3",
+        "合计 | | 12",
+    ]
+    assert "45320" not in result.text and "0.25" not in result.text
 
 
 # --- text and CSV -------------------------------------------------------------

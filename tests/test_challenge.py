@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.challenge import detect_challenge
+from crawler.crawl.challenge import detect_challenge
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pages"
 

@@ -1,7 +1,7 @@
 """Near-duplicate clusters in a real archive file (archive/clusters.py).
 
 Documents are written with the real ArchiveWriter, then each new text is signed
-(crawler/neardup.py) and assigned inside an IMMEDIATE transaction, as the writer does.
+(crawler/text/dedup.py) and assigned inside an IMMEDIATE transaction, as the writer does.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from test_neardup import labelled_set, precision_recall  # tests/ is on sys.path
 from archive import clusters
 from archive.exceptions import ArchiveError
 from archive.writer import ArchiveWriter, DocumentContent, FetchRecord, SiteRecord
-from crawler import neardup
-from crawler.normalise import content_hash
+from crawler.text import dedup
+from crawler.text.normalise import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = "2026-01-05T01:00:00.000Z"
@@ -35,10 +35,7 @@ def writer(tmp_path: Path) -> Iterator[ArchiveWriter]:
 
 
 def open_writer(path: Path) -> ArchiveWriter:
-    w = ArchiveWriter(path)
-    if "minhash_bands" not in w.db.table_names():  # until the migration is registered
-        clusters.m006_near_duplicates(w.db)
-    return w
+    return ArchiveWriter(path)
 
 
 def url_of(site: str, name: str) -> str:
@@ -59,15 +56,15 @@ def write_document(w: ArchiveWriter, site: str, name: str, text_norm: str) -> st
     return url
 
 
-def sign(w: ArchiveWriter, text_norm: str, threshold: float = neardup.THRESHOLD):
+def sign(w: ArchiveWriter, text_norm: str, threshold: float = dedup.THRESHOLD):
     """What the writer does for a new text: sketch it (None for a short text) and assign it."""
-    sketch = neardup.sketch(text_norm)
+    sketch = dedup.sketch(text_norm)
     if sketch is None:
         return None, None
     conn = w.db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
-        clusters.check_scheme(w.db, neardup.SCHEME, NOW)
+        clusters.check_scheme(w.db, dedup.SCHEME, NOW)
         result = clusters.assign_cluster(
             w.db, content_hash(text_norm), sketch.signature, sketch.band_keys, threshold, NOW
         )
@@ -186,15 +183,15 @@ def test_assign_cluster_is_idempotent(writer: ArchiveWriter) -> None:
         write_document(writer, "county", name, text)
     sign(writer, original)
     first = sign(writer, copy)
-    assert first[0] is not None and first[1] >= neardup.THRESHOLD
+    assert first[0] is not None and first[1] >= dedup.THRESHOLD
     before = counts(writer)
     assert before["clusters"] == 1 and before["sizes"] == 2 == before["cluster_members"]
-    assert before["minhash_bands"] == 2 * neardup.BANDS
+    assert before["minhash_bands"] == 2 * dedup.BANDS
     assert sign(writer, copy) == first
     assert sign(writer, original) == (first[0], None)  # the representative has no similarity
-    sig = neardup.signature(copy)  # a list of ints is accepted as well as packed bytes
+    sig = dedup.signature(copy)  # a list of ints is accepted as well as packed bytes
     again = clusters.assign_cluster(
-        writer.db, content_hash(copy), sig, neardup.band_keys(sig), 0.8, NOW
+        writer.db, content_hash(copy), sig, dedup.band_keys(sig), 0.8, NOW
     )
     assert again == first
     assert counts(writer) == before
@@ -229,12 +226,12 @@ def test_read_helpers(writer: ArchiveWriter) -> None:
     first, *others = cluster["members"]
     assert (first["site_id"], first["similarity"], first["matched"]) == ("county", None, None)
     assert [m["site_id"] for m in others] == ["town", "village"]
-    assert all(neardup.THRESHOLD <= m["similarity"] <= 1 for m in others)
+    assert all(dedup.THRESHOLD <= m["similarity"] <= 1 for m in others)
     assert all(m["first_seen"] == NOW and m["current"] for m in cluster["members"])
 
 
 def test_signatures_of_another_scheme_are_refused(writer: ArchiveWriter) -> None:
-    clusters.check_scheme(writer.db, neardup.SCHEME, NOW)
-    clusters.check_scheme(writer.db, neardup.SCHEME, NOW)
+    clusters.check_scheme(writer.db, dedup.SCHEME, NOW)
+    clusters.check_scheme(writer.db, dedup.SCHEME, NOW)
     with pytest.raises(ArchiveError, match="near-duplicate signatures were made as"):
         clusters.check_scheme(writer.db, "datasketch/k4/p256", NOW)

@@ -9,8 +9,8 @@ import pytest
 from crawl_helpers import crawl, write_sample_seed
 
 from archive import read
-from crawler.normalise import fold_whitespace
 from crawler.sample_portal import expected_documents
+from crawler.text.normalise import fold_whitespace
 
 BOILERPLATE = (
     "备案号",

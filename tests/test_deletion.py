@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.deletion import gone_evidence
+from crawler.history.deletion import gone_evidence
 
 URL = "http://h/zwgk/202401/t20240112_1003.html"
 

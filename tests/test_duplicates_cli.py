@@ -9,9 +9,10 @@ from crawl_helpers import zwgk
 
 from archive import read
 from archive.writer import ArchiveWriter, FetchRecord, SiteRecord
-from crawler.extraction import Extracted
-from crawler.normalise import Normaliser
-from crawler.records import document_content
+from crawler.extract.extractor import Extracted
+from crawler.text import dedup
+from crawler.text.content import document_content
+from crawler.text.normalise import Normaliser
 
 TEXT = (
     Path(__file__).resolve().parent.parent / "crawler/sample_portal/texts/003_f84413ca2bb7db7d.txt"
@@ -42,7 +43,10 @@ def write(db: Path, site: str, url: str, text: str) -> None:
     writer = ArchiveWriter(db)
     writer.upsert_site(SiteRecord(site, site, "411322", (url,), ("h",)))
     run = writer.start_run(site, "manual", "test")
-    doc = document_content(url, extracted(url, text), Normaliser().normalise(text))
+    normalised = Normaliser().normalise(text)
+    doc = document_content(
+        url, extracted(url, text), normalised, dedup.sketch(normalised.text_norm)
+    )
     writer.record_page(run, FetchRecord(site, url, url, "document", 200, {}, text.encode()), doc)
     writer.finish_run(run, "finished", "finished")
     writer.close()

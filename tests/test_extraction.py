@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crawler.exceptions import ExtractionError
-from crawler.extraction import EXTRACTOR_VERSION, Extracted, Extractor, decode_html
+from crawler.extract.extractor import EXTRACTOR_VERSION, Extracted, Extractor, decode_html
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus"

@@ -7,7 +7,7 @@ import pytest
 from extraction_scoring import layout_cases, leaked
 from layouts import LAYOUT_NAMES, fold, layout_pages, seed_docs
 
-from crawler.extraction import Extractor
+from crawler.extract.extractor import Extractor
 
 PAGES = {page.name: page for page in layout_pages()}
 CASES = {case.name: case for case in layout_cases()}

@@ -130,8 +130,9 @@ def test_unchanged_recrawl_costs_at_most_a_tenth_of_the_requests(tmp_path, make_
 def test_reextract_after_a_rule_change_versions_only_affected_documents(
     tmp_path, make_portal_server, monkeypatch
 ):
-    from crawler import boilerplate, records
-    from crawler.reextract import reextract
+    from crawler.extract import boilerplate
+    from crawler.history.reextract import reextract
+    from crawler.text import content
 
     server = make_portal_server(revision=1)
     seeds = write_sample_seed(tmp_path / "seeds", server.url)
@@ -151,7 +152,7 @@ def test_reextract_after_a_rule_change_versions_only_affected_documents(
     monkeypatch.setattr(
         boilerplate, "_BOILERPLATE_LINE_RES", (*boilerplate._BOILERPLATE_LINE_RES, rule)
     )
-    monkeypatch.setattr(records, "EXTRACTOR_VERSION", "zwgk-extract/test-rule")
+    monkeypatch.setattr(content, "EXTRACTOR_VERSION", "zwgk-extract/test-rule")
     counts = reextract(str(db))
     assert counts["changed"] == len(affected) and counts["unchanged"] == total - len(affected)
     with read.open_archive(db) as arc:

@@ -1,7 +1,7 @@
 import datetime
 
 from archive.read import KnownDocument
-from crawler.incremental import WalkState, conditional_headers, full_walk_due
+from crawler.history.walk import WalkState, conditional_headers, full_walk_due
 
 LIVE = KnownDocument(
     "http://h/a.html", "live", 'W/"abc"', "Mon, 08 Jan 2024 00:30:00 GMT", ("http://h/zwgk/",)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.metadata import (
+from crawler.extract.metadata import (
     clean_title,
     date_after_title,
     fields_from_labels,

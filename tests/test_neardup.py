@@ -1,4 +1,4 @@
-"""Near-duplicate signatures (crawler/neardup.py) on a labelled set built from the seed texts.
+"""Near-duplicate signatures (crawler/text/dedup.py) on a labelled set built from the seed texts.
 
 The seven reports of the seed texts (001 holds three) are each republished eight ways, as
 county and township portals do: another header line, an added 附件 line, a footer line, a
@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from opencc import OpenCC
 
-from crawler import neardup
-from crawler.normalise import Normaliser
+from crawler.text import dedup
+from crawler.text.normalise import Normaliser
 
 SEED_TEXTS = Path(__file__).resolve().parents[2] / "shared" / "seed-texts"
 BOILERPLATE_RE = re.compile(
@@ -136,26 +136,28 @@ def test_labelled_set_is_what_it_claims() -> None:
 
 
 def test_fold_drops_punctuation_spacing_and_width() -> None:
-    assert neardup.fold("２０２３年，工作 报告。\n（一）ＡＢＣ:") == "2023年工作报告一abc"
-    assert neardup.fold("一、工作。") == neardup.fold("一,工作.")
+    assert (
+        dedup.letters_and_digits("２０２３年，工作 报告。\n（一）ＡＢＣ:") == "2023年工作报告一abc"
+    )
+    assert dedup.letters_and_digits("一、工作。") == dedup.letters_and_digits("一,工作.")
 
 
 def test_shingles_are_characters() -> None:
-    assert neardup.shingles("政务公开目录", k=5) == {"政务公开目", "务公开目录"}
-    assert neardup.shingles("政务公开") == set()  # shorter than K: no shingles at all
+    assert dedup.shingles("政务公开目录", k=5) == {"政务公开目", "务公开目录"}
+    assert dedup.shingles("政务公开") == set()  # shorter than K: no shingles at all
 
 
 def test_every_copy_matches_its_original_and_no_two_reports_match() -> None:
     items = labelled_set()
-    sketches = [neardup.sketch(text) for _, _, text in items]
+    sketches = [dedup.sketch(text) for _, _, text in items]
     assert all(s is not None for s in sketches)
-    sigs = [neardup.signature(text) for _, _, text in items]
+    sigs = [dedup.signature(text) for _, _, text in items]
     found = set()
     for i, j in combinations(range(len(items)), 2):
         shares_band = any(
             a == b for a, b in zip(sketches[i].band_keys, sketches[j].band_keys, strict=True)
         )
-        if shares_band and neardup.estimated_jaccard(sigs[i], sigs[j]) >= neardup.THRESHOLD:
+        if shares_band and dedup.estimated_jaccard(sigs[i], sigs[j]) >= dedup.THRESHOLD:
             found.add((i, j))
     labels = [report for report, _, _ in items]
     precision, recall = precision_recall(found, labels)
@@ -177,12 +179,12 @@ def test_estimates_follow_exact_jaccard() -> None:
     for report, edit, text in items:
         if edit == "original":
             continue
-        a, b = neardup.fold(originals[report]), neardup.fold(text)
-        exact = len(neardup.shingles(a) & neardup.shingles(b)) / len(
-            neardup.shingles(a) | neardup.shingles(b)
+        a, b = dedup.letters_and_digits(originals[report]), dedup.letters_and_digits(text)
+        exact = len(dedup.shingles(a) & dedup.shingles(b)) / len(
+            dedup.shingles(a) | dedup.shingles(b)
         )
-        estimate = neardup.estimated_jaccard(
-            neardup.signature(originals[report]), neardup.signature(text)
+        estimate = dedup.estimated_jaccard(
+            dedup.signature(originals[report]), dedup.signature(text)
         )
         errors.append(abs(estimate - exact))
         assert exact >= 0.83, (report, edit)  # the edits are small enough to be copies
@@ -195,36 +197,36 @@ def test_short_texts_are_never_signed() -> None:
         f"关于做好2024年{month}月份安全生产工作的通知。各村（社区）：请认真做好本月安全生产工作。"
         for month in range(1, 13)
     ]
-    assert all(neardup.sketch(n) is None for n in notices)
-    assert neardup.sketch("详见附件") is None and neardup.sketch("") is None
-    at_limit = "".join(chr(0x4E00 + (i * 37) % 2000) for i in range(neardup.MIN_CHARS))
-    assert neardup.sketch(at_limit) is not None
-    assert neardup.sketch(at_limit[:-1] + "。" * 50) is None  # punctuation does not count
+    assert all(dedup.sketch(n) is None for n in notices)
+    assert dedup.sketch("详见附件") is None and dedup.sketch("") is None
+    at_limit = "".join(chr(0x4E00 + (i * 37) % 2000) for i in range(dedup.MIN_CHARS))
+    assert dedup.sketch(at_limit) is not None
+    assert dedup.sketch(at_limit[:-1] + "。" * 50) is None  # punctuation does not count
 
 
 def test_band_keys() -> None:
-    sig = neardup.signature(labelled_set()[0][2])
-    keys = neardup.band_keys(sig)
-    assert len(keys) == neardup.BANDS and len(set(keys)) == neardup.BANDS
+    sig = dedup.signature(labelled_set()[0][2])
+    keys = dedup.band_keys(sig)
+    assert len(keys) == dedup.BANDS and len(set(keys)) == dedup.BANDS
     assert all(-(2**63) <= k < 2**63 for k in keys)
     changed = list(sig)
-    changed[neardup.ROWS * 3] ^= 1  # first value of band 3
-    other = neardup.band_keys(changed)
+    changed[dedup.ROWS * 3] ^= 1  # first value of band 3
+    other = dedup.band_keys(changed)
     assert [a == b for a, b in zip(keys, other, strict=True)].count(False) == 1
     assert keys[3] != other[3]
-    assert len(neardup.pack(sig)) == 4 * neardup.NUM_PERM
+    assert len(dedup.pack(sig)) == 4 * dedup.NUM_PERM
 
 
 def test_estimated_jaccard_refuses_mismatched_signatures() -> None:
     with pytest.raises(ValueError):
-        neardup.estimated_jaccard([1, 2, 3], [1, 2])
+        dedup.estimated_jaccard([1, 2, 3], [1, 2])
 
 
 def test_signatures_are_the_same_in_another_process() -> None:
     text = labelled_set()[5][2]
     code = (
-        "import sys; from crawler import neardup; "
-        "print(neardup.sketch(sys.stdin.read()).signature.hex())"
+        "import sys; from crawler.text import dedup; "
+        "print(dedup.sketch(sys.stdin.read()).signature.hex())"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}  # str hashing differs from this process
     out = subprocess.run(
@@ -236,4 +238,4 @@ def test_signatures_are_the_same_in_another_process() -> None:
         env=env,
         cwd=Path(__file__).resolve().parents[1],
     ).stdout.strip()
-    assert out == neardup.sketch(text).signature.hex()
+    assert out == dedup.sketch(text).signature.hex()

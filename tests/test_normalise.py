@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from crawler.normalise import Normaliser, content_hash, fold_whitespace, is_traditional
+from crawler.text.normalise import Normaliser, content_hash, fold_whitespace, is_traditional
 
 TEXTS = Path(__file__).resolve().parent.parent / "crawler" / "sample_portal" / "texts"
 

@@ -14,7 +14,7 @@ from crawl_helpers import write_sample_seed
 
 import scheduler
 from archive import read
-from crawler.seeds import load_seed, load_seeds
+from crawler.sites.seeds import load_seed, load_seeds
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -9,9 +9,10 @@ import pytest
 from crawl_helpers import crawl, crawl_command, write_sample_seed, zwgk
 
 from archive import read
-from archive.schema import MIGRATION_NAMES, SCHEMA_VERSION, connect, migrations
-from crawler.normalise import Normaliser
+from archive.migrations import MIGRATION_NAMES, migrations
+from archive.schema import SCHEMA_VERSION, connect
 from crawler.sample_portal import expected_documents
+from crawler.text.normalise import Normaliser
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +99,7 @@ def test_reads_during_a_crawl_never_fail_or_see_half_written_versions(tmp_path, 
     reads = 0
     try:
         while proc.poll() is None or reads < 3:
-            with read.open_archive(db) as arc:
+            with read.open_archive(db) as arc, arc.snapshot():
                 docs = arc.documents()
                 for doc in docs[:: max(1, len(docs) // 20)]:
                     history = arc.history(doc.url)

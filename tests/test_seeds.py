@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from crawler.exceptions import SeedError
-from crawler.seeds import find_site, load_seed, load_seeds, section_of, site_for_url
+from crawler.sites.seeds import find_site, load_seed, load_seeds, section_of, site_for_url
 
 REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -25,7 +25,8 @@ from crawler.discovery.urls import (
     looks_like_document,
     trap_reason,
 )
-from crawler.seeds import CMS_FAMILIES
+from crawler.sites.seeds import CMS_FAMILIES
+from crawler.text.normalise import fold_space
 
 __all__ = [
     "CMS_FAMILIES",
@@ -82,7 +83,7 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
 
 def _title(tree: lxml.html.HtmlElement) -> str | None:
     title = tree.findtext(".//title")
-    return " ".join(title.split()) if title and title.strip() else None
+    return fold_space(title) if title and title.strip() else None
 
 
 def parse_list(

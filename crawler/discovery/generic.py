@@ -10,16 +10,17 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from crawler.discovery.urls import (
-    ATTACHMENT_EXTENSIONS,
     NON_PAGE_EXTENSIONS,
     canonical_url,
     extension,
     in_domains,
     in_section,
+    is_attachment_url,
     looks_like_document,
     looks_like_list,
     trap_reason,
 )
+from crawler.text.normalise import fold_space
 
 NEXT_PAGE_TEXTS = ("下一页", "下页", "后页", "尾页", "末页", "下一頁", "尾頁", "next", "last »")
 DATE_RE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
@@ -38,7 +39,7 @@ class Anchors:
 
 
 def anchor_text(anchor: lxml.html.HtmlElement) -> str:
-    return " ".join((anchor.get("title") or anchor.text_content() or "").split())
+    return fold_space(anchor.get("title") or anchor.text_content() or "")
 
 
 def _item_context(anchor: lxml.html.HtmlElement) -> str:
@@ -94,11 +95,10 @@ def classify_anchors(
         url = canonical_url(raw_url)
         if url == this_page:
             continue
-        ext = extension(url)
-        if ext in ATTACHMENT_EXTENSIONS:
+        if is_attachment_url(url):
             result.attachments.setdefault(url, anchor_text(anchor))
             continue
-        if ext in NON_PAGE_EXTENSIONS or not in_section(url, prefixes):
+        if extension(url) in NON_PAGE_EXTENSIONS or not in_section(url, prefixes):
             continue
         if reason := trap_reason(url):
             result.traps[url] = reason
@@ -123,7 +123,7 @@ def attachment_links(
     """Attachment files linked from a document page, on the site's domains: url -> link text."""
     found: dict[str, str] = {}
     for anchor, raw_url in page_links(tree, page_url):
-        if in_domains(raw_url, domains) and extension(raw_url) in ATTACHMENT_EXTENSIONS:
+        if in_domains(raw_url, domains) and is_attachment_url(raw_url):
             found.setdefault(canonical_url(raw_url), anchor_text(anchor))
     return found
 

@@ -19,6 +19,8 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
+from crawler.text.normalise import fold_space
+
 DATASTORE_RE = re.compile(r"<datastore>.*?</datastore>", re.S)
 RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 TOTAL_RECORD_RE = re.compile(
@@ -81,7 +83,7 @@ def records(text: str, base_url: str) -> dict[str, str]:
             if href and not href.startswith("javascript:"):
                 found.setdefault(
                     urljoin(base_url, href),
-                    " ".join((anchor.get("title") or anchor.text_content()).split()),
+                    fold_space(anchor.get("title") or anchor.text_content()),
                 )
     return found
 
@@ -141,5 +143,5 @@ def subcolumns(tree: lxml.html.HtmlElement, page_url: str) -> dict[str, str]:
             url = urljoin(page_url, anchor.get("href") or "")
             match = COLUMN_ID_RE.search(urlsplit(url).path)
             if match and match[1] != own:
-                found.setdefault(url, " ".join(anchor.text_content().split()))
+                found.setdefault(url, fold_space(anchor.text_content()))
     return found

@@ -11,6 +11,8 @@ from urllib.parse import urljoin
 
 import lxml.html
 
+from crawler.text.normalise import fold_space
+
 CATALOGUE_XPATH = "//li[starts-with(@id, 'erji_')]//a | //*[contains(@class, 'sideMenu')]//a"
 
 
@@ -20,5 +22,5 @@ def catalogue(tree: lxml.html.HtmlElement, page_url: str) -> dict[str, str]:
     for anchor in tree.xpath(CATALOGUE_XPATH):
         href = (anchor.get("href") or "").strip()
         if href and not href.lower().startswith(("javascript:", "#")):
-            found.setdefault(urljoin(page_url, href), " ".join(anchor.text_content().split()))
+            found.setdefault(urljoin(page_url, href), fold_space(anchor.text_content()))
     return found

@@ -4,7 +4,7 @@ boundary, article patterns of the CMS families, and crawler traps."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -19,6 +19,7 @@ DOCUMENT_URL_RES = (
     re.compile(r"/(?:content|detail|article|info)[_/-]?\d+\.s?html?$", re.I),
     re.compile(r"/\d{4}-?\d{2}/\d{2}/[\w-]+\.s?html?$"),
 )
+# Files a document links as attachments: downloaded, stored, and listed on the version
 ATTACHMENT_EXTENSIONS = frozenset(
     [
         ".pdf",
@@ -103,6 +104,18 @@ def in_section(url: str, prefixes: tuple[str, ...]) -> bool:
 def extension(url: str) -> str:
     name = urlsplit(url).path.lower().rsplit("/", 1)[-1]
     return "." + name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+_ATTACHMENT_SUFFIXES = tuple(sorted(ATTACHMENT_EXTENSIONS))
+
+
+def is_attachment_url(url: str) -> bool:
+    """A link to a document file (the one rule, for discovery and extraction alike): its path
+    ends in an attachment extension, or its query does (download.jsp?file=通知.pdf)."""
+    parts = urlsplit(url)
+    return unquote(parts.path).lower().endswith(_ATTACHMENT_SUFFIXES) or unquote(
+        parts.query
+    ).lower().endswith(_ATTACHMENT_SUFFIXES)
 
 
 def looks_like_document(url: str) -> bool:

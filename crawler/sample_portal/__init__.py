@@ -19,7 +19,9 @@ from crawler.sample_portal.site import SECTION_PATH, build_site
 if TYPE_CHECKING:
     from crawler.sample_portal.server import PortalServer
 
-__all__ = ["SECTION_PATH", "ExpectedDocument", "expected_documents", "start_server"]
+__all__ = ["SECTION_PATH", "SEED_FILE", "ExpectedDocument", "expected_documents", "start_server"]
+# the sample portal's seed, shipped in this package (a link to seeds/sample.toml in a checkout)
+SEED_FILE = "sample.toml"
 
 
 @dataclass(frozen=True)

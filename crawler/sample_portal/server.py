@@ -1,10 +1,11 @@
-"""HTTP server for the sample portal, bound to 127.0.0.1 only.
+"""The sample portal's answers (plain functions of its data), served on loopback.
 
-    python -m crawler.sample_portal.server [--port 0] [--revision 1] [--portal sample|synthetic] [--docs N]
+    python -m crawler.sample_portal.server [--port 0] [--host 127.0.0.1] [--revision 1]
+                                           [--portal sample|synthetic] [--docs N]
 
 prints its base URL (e.g. http://127.0.0.1:43121) as the first line of stdout, then serves until
-killed. Admin endpoints, never linked from pages and never logged: GET /__admin/revision/<n>,
-GET /__admin/log (the request log as JSON), GET /__admin/log/clear.
+killed (crawler/sample_portal/loopback.py). Admin endpoints besides the request log, never
+linked from pages and never logged: GET /__admin/revision/<n>.
 """
 
 from __future__ import annotations
@@ -12,20 +13,20 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
-import json
 import re
-import signal
-import sys
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.sample_portal import templates
+from crawler.sample_portal.loopback import (
+    LoopbackServer,
+    Response,
+    json_response,
+    serve_main,
+)
 from crawler.sample_portal.site import (
     COLUMNS,
     REVISIONS,
@@ -37,17 +38,9 @@ from crawler.sample_portal.site import (
     page_slice,
 )
 
-LOOPBACK = ("127.0.0.1", "localhost")
 FIRST_VISIT = 1_285_306  # the counter of a portal that has been up for years
 LIST_RE = re.compile(r"^/zwgk/(?:(?P<column>[a-z]+)/)?(?:index(?:_(?P<page>[1-9]\d*))?\.html)?$")
 ADMIN_REVISION_RE = re.compile(r"^/__admin/revision/(\d+)$")
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
 
 
 def html(status: int, text: str, encoding: str = "utf-8") -> Response:
@@ -147,10 +140,8 @@ def route(site: Site, path: str, request_headers: Mapping[str, str], visits: int
     return html(404, templates.not_found_page(visits))
 
 
-class PortalServer(ThreadingHTTPServer):
+class PortalServer(LoopbackServer):
     """The portal on a socket; `set_revision` switches what it serves, `request_log` records."""
-
-    daemon_threads = True
 
     def __init__(
         self,
@@ -160,20 +151,12 @@ class PortalServer(ThreadingHTTPServer):
         n_docs: int = 0,
         host: str = "127.0.0.1",
     ):
-        if host not in LOOPBACK:
-            raise ValueError(f"the sample portal binds to 127.0.0.1 only, not {host!r}")
         self.portal, self.n_docs = portal, n_docs
         self._sites: dict[int, Site] = {}
         self._lock = threading.Lock()
         self._visits = itertools.count(FIRST_VISIT)
-        self._serving = False
-        self.request_log: list[dict[str, Any]] = []
         self.set_revision(revision)
-        super().__init__(("127.0.0.1", port), PortalHandler)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        super().__init__(self.answer, port, host, admin=self.admin_revision)
 
     def set_revision(self, revision: int) -> None:
         if revision not in REVISIONS:
@@ -187,78 +170,19 @@ class PortalServer(ThreadingHTTPServer):
         with self._lock:
             return next(self._visits)
 
-    def serve_forever(self, poll_interval: float = 0.5) -> None:
-        self._serving = True
-        super().serve_forever(poll_interval)
+    def answer(
+        self, method: str, target: str, body: bytes, headers: Mapping[str, str]
+    ) -> Response | None:
+        return route(self.site, urlsplit(target).path, headers, self.next_visit())
 
-    def shutdown(self) -> None:
-        """Stop serving and close the listening socket."""
-        if self._serving:
-            super().shutdown()
-            self._serving = False
-        self.server_close()
-
-
-class PortalHandler(BaseHTTPRequestHandler):
-    server: PortalServer
-    server_version = "nginx/1.20.1"
-    sys_version = ""
-    protocol_version = "HTTP/1.1"
-    timeout = 30
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    def do_GET(self) -> None:
-        self.serve(head=False)
-
-    def do_HEAD(self) -> None:
-        self.serve(head=True)
-
-    def serve(self, head: bool) -> None:
-        path = urlsplit(self.path).path
-        if path.startswith("/__admin/"):
-            self.send(self.admin(path), head)
-            return
-        response = route(self.server.site, path, self.headers, self.server.next_visit())
-        self.server.request_log.append(
-            {
-                "method": self.command,
-                "path": self.path,
-                "status": response.status,
-                "headers": dict(self.headers.items()),
-            }
-        )
-        self.send(response, head)
-
-    def admin(self, path: str) -> Response:
-        json_type = (("Content-Type", "application/json; charset=utf-8"),)
+    def admin_revision(self, path: str) -> Response | None:
         if match := ADMIN_REVISION_RE.match(path):
             try:
-                self.server.set_revision(int(match[1]))
+                self.set_revision(int(match[1]))
             except ValueError as error:
-                return Response(400, json_type, json.dumps({"error": str(error)}).encode())
-            return Response(200, json_type, json.dumps({"revision": self.server.revision}).encode())
-        if path == "/__admin/log":
-            body = json.dumps(list(self.server.request_log), ensure_ascii=False)
-            return Response(200, json_type, body.encode("utf-8"))
-        if path == "/__admin/log/clear":
-            self.server.request_log.clear()
-            return Response(200, json_type, b'{"cleared": true}')
-        return Response(404, json_type, b'{"error": "unknown admin endpoint"}')
-
-    def send(self, response: Response, head: bool) -> None:
-        self.send_response(response.status)
-        for name, value in response.headers:
-            self.send_header(name, value)
-        if response.status != 304:
-            self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if not head and response.status != 304:
-            self.wfile.write(response.body)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base-class signature
-        pass  # quiet: no stderr line per request
+                return json_response(400, {"error": str(error)})
+            return json_response(200, {"revision": self.revision})
+        return None
 
 
 def start_server(
@@ -270,8 +194,7 @@ def start_server(
 ) -> tuple[PortalServer, str]:
     """Serve the portal from a daemon thread; returns (server, base URL). `server.shutdown()` stops it."""
     server = PortalServer(port, revision, portal, n_docs, host)
-    server._serving = True  # set before the thread starts so an early shutdown() cannot hang
-    threading.Thread(target=server.serve_forever, name="sample-portal", daemon=True).start()
+    server.start_thread("sample-portal")
     return server, server.base_url
 
 
@@ -281,19 +204,12 @@ def main(argv: list[str] | None = None) -> None:
         description="Serve the bundled sample county portal on 127.0.0.1; prints its base URL first.",
     )
     parser.add_argument("--port", type=int, default=0, help="port (0: any free port)")
+    parser.add_argument("--host", default="127.0.0.1", help="a loopback address (127.0.0.0/8)")
     parser.add_argument("--revision", type=int, default=1, choices=REVISIONS)
     parser.add_argument("--portal", default="sample", choices=("sample", "synthetic"))
     parser.add_argument("--docs", type=int, default=0, help="documents of the synthetic portal")
     args = parser.parse_args(argv)
-    server = PortalServer(args.port, args.revision, args.portal, args.docs)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(server.base_url, flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_main(PortalServer(args.port, args.revision, args.portal, args.docs, args.host))
 
 
 if __name__ == "__main__":

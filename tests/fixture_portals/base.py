@@ -14,11 +14,13 @@ import html
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
+
+from crawler.sample_portal.loopback import Response
 
 SHARED = Path(os.environ.get("ZWGK_SHARED", Path(__file__).resolve().parents[3] / "shared"))
 CORPUS = SHARED / "corpus" / "pages"
@@ -48,15 +50,6 @@ class Request:
             return self.query[name][0]
         form = parse_qs(self.body.decode("utf-8", "replace"), keep_blank_values=True)
         return form.get(name, [default])[0]
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes = b""
-    stream: Callable[[], Iterator[bytes]] | None = None  # body sent in chunks (Content-Length set)
-    stall: float = 0.0  # seconds to hold the answer back unless the client goes away
 
 
 Router = Callable[[Request], Response | None]

@@ -1,0 +1,200 @@
+"""`zwgk demo`, `crawl`, `fetch` and `schedule`: running crawls."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from archive.read import open_archive
+from crawler.cli.options import (
+    db_option,
+    log_level,
+    overrides_dict,
+    print_runs,
+    seeds_option,
+    set_option,
+    verbose_option,
+)
+from crawler.exceptions import ZwgkError
+
+
+@click.command()
+@db_option
+@click.option(
+    "--revision", default=1, show_default=True, help="Revision of the sample portal to serve."
+)
+@verbose_option
+def demo(db_path: str, revision: int, verbose: bool) -> None:
+    """Serve the bundled sample county portal on 127.0.0.1, crawl it, print what was archived.
+
+    \b
+    Example:
+        zwgk demo --db /tmp/demo.db
+    """
+    from crawler.crawl.runner import run_crawls
+    from crawler.sample_portal import SEED_FILE, start_server
+    from crawler.sites.seeds import load_seed
+
+    with resources.as_file(resources.files("crawler.sample_portal") / SEED_FILE) as path:
+        site = load_seed(path)
+    try:  # the seed's own port, so that repeated demos re-crawl the same URLs
+        server, base_url = start_server(
+            revision=revision, port=int(site.start_urls[0].split(":")[2].split("/")[0])
+        )
+    except OSError:
+        server, base_url = start_server(revision=revision)
+    try:
+        click.echo(f"serving the sample portal at {base_url} (revision {revision})")
+        level = "DEBUG" if verbose else "WARNING"  # the demo prints its own summary
+        run_ids = run_crawls(
+            [site.rebased(base_url)], db_path, trigger="demo", log_level=level, walk="full"
+        )
+    finally:
+        server.shutdown()
+    print_runs(db_path, run_ids, list_documents=True)
+
+
+@click.command()
+@click.option("--site", "site_ids", multiple=True, help="Site id (repeatable).")
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every seeded site.")
+@click.option(
+    "--trigger",
+    default="manual",
+    show_default=True,
+    help="Recorded on the run: manual, schedule, …",
+)
+@click.option(
+    "--full/--incremental",
+    "full",
+    default=None,
+    help="Revisit every list page and known document (conditional requests), or stop paging at "
+    "known items. Default: a full walk when none finished in ZWGK_FULL_WALK_DAYS (7).",
+)
+@click.option("--resume", is_flag=True, help="Continue the site's last interrupted or killed run.")
+@seeds_option
+@db_option
+@set_option
+@verbose_option
+def crawl(
+    site_ids: tuple[str, ...],
+    all_sites: bool,
+    trigger: str,
+    full: bool | None,
+    resume: bool,
+    seeds_dir: str,
+    db_path: str,
+    overrides: tuple[str, ...],
+    verbose: bool,
+) -> None:
+    """Crawl seeded portals' 政务公开 sections into the archive.
+
+    \b
+    Example:
+        zwgk crawl --site sample --db archive.db
+        zwgk crawl --all
+    """
+    from crawler.crawl.runner import run_crawls
+    from crawler.sites.seeds import find_site, load_seeds
+
+    if all_sites == bool(site_ids):
+        raise click.UsageError("give --site ID (one or more) or --all")
+    folder = Path(seeds_dir)
+    sites = load_seeds(folder) if all_sites else [find_site(folder, s) for s in site_ids]
+    walk = "auto" if full is None else "full" if full else "incremental"
+    run_ids = run_crawls(
+        sites,
+        db_path,
+        trigger=trigger,
+        log_level=log_level(verbose),
+        overrides=overrides_dict(overrides),
+        walk=walk,
+        resume=resume,
+    )
+    if not print_runs(db_path, run_ids):
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option(
+    "--depth",
+    default=0,
+    show_default=True,
+    help="Also archive pages linked from it on its host, N hops deep.",
+)
+@seeds_option
+@db_option
+@set_option
+@verbose_option
+def fetch(
+    urls: tuple[str, ...],
+    depth: int,
+    seeds_dir: str,
+    db_path: str,
+    overrides: tuple[str, ...],
+    verbose: bool,
+) -> None:
+    """Fetch pages now and archive each as a document (robots.txt still applies).
+
+    \b
+    Example:
+        zwgk fetch http://127.0.0.1:8765/zwgk/fzzf/202402/t20240227_1001.html
+    """
+    from crawler.crawl.runner import run_crawls
+    from crawler.discovery import canonical_url
+    from crawler.sites.seeds import SiteConfig, adhoc_site, load_seeds, site_for_url
+
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise ZwgkError(f"{url!r} is not an http(s) URL")
+    seeded = load_seeds(Path(seeds_dir)) if Path(seeds_dir).is_dir() else []
+    groups: dict[str, tuple[SiteConfig, list[str]]] = {}
+    for url in urls:
+        site = site_for_url(url, seeded) or adhoc_site(url)
+        groups.setdefault(site.id, (site, []))[1].append(url)
+    fetch_sites = [
+        dataclasses.replace(site, start_urls=tuple(site_urls))
+        for site, site_urls in groups.values()
+    ]
+    run_ids = run_crawls(
+        fetch_sites,
+        db_path,
+        trigger="fetch",
+        mode="fetch",
+        depth=depth,
+        log_level=log_level(verbose),
+        overrides=overrides_dict(overrides),
+    )
+    finished = print_runs(db_path, run_ids, list_documents=True)
+    with open_archive(db_path) as arc:
+        done = arc.archived_urls(run_ids)
+    missing = [u for u in urls if u not in done and canonical_url(u) not in done]
+    for url in missing:
+        click.echo(f"not archived: {url}", err=True)
+    if missing or not finished:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--list", "list_only", is_flag=True, help="Print each site's next run time and exit.")
+@click.option("--max-crawls", default=4, show_default=True, help="Crawls running at the same time.")
+@seeds_option
+@db_option
+def schedule(list_only: bool, max_crawls: int, seeds_dir: str, db_path: str) -> None:
+    """Run the nightly crawls of every seed (APScheduler; one subprocess crawl per site).
+
+    \b
+    Example:
+        zwgk schedule --list
+        zwgk schedule --seeds seeds --db archive.db --max-crawls 4
+    """
+    import scheduler
+
+    scheduler.run(seeds_dir, db_path, max_crawls, list_only)
+
+
+COMMANDS = (demo, crawl, fetch, schedule)

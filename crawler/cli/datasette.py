@@ -1,0 +1,88 @@
+"""`zwgk serve`: the archive in Datasette, read-only, with descriptions, canned queries, facets.
+
+Table and column descriptions come from docs/schema.md (the schema's one documentation, shipped
+in the `archive` package as `schema.md`), so what a reader sees in Datasette is what the schema
+promises.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+from archive.search import MIN_FTS_CHARS, search_sql
+
+CANNED = {
+    "search": {
+        "title": "Search documents (3 or more characters; simplified script)",
+        "sql": search_sql(MIN_FTS_CHARS, limit="100"),
+    },
+    "search_short": {
+        "title": "Search documents for a 1–2 character word (乡村, 低保)",
+        "sql": search_sql(1, limit="100"),
+    },
+    "latest_of_site": {
+        "title": "Latest documents of a site",
+        "sql": "SELECT url, title, publish_date, publisher, index_no, doc_no, status, last_seen "
+        "FROM latest_documents WHERE site_id = :site ORDER BY publish_date DESC LIMIT 200",
+    },
+    "changed_this_week": {
+        "title": "New, changed and deleted documents in the last 7 days",
+        "sql": "SELECT e.at, e.event, e.reason, d.url, d.site_id FROM events e "
+        "JOIN documents d ON d.id = e.document_id WHERE e.at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-7 days') "
+        "ORDER BY e.at DESC",
+    },
+    "deleted": {
+        "title": "Deleted and unlisted documents, with evidence",
+        "sql": "SELECT * FROM deleted_documents ORDER BY deleted_at DESC",
+    },
+}
+
+
+def schema_descriptions(text: str) -> dict[str, dict]:
+    """{table: {"description": …, "columns": {column: meaning}}} from docs/schema.md."""
+    tables: dict[str, dict] = {}
+    for section in re.split(r"^## ", text, flags=re.M)[1:]:
+        heading, _, body = section.partition("\n")
+        name = heading.split()[0]
+        intro = body.strip().split("\n\n")[0].replace("\n", " ")
+        columns = {
+            m[1]: m[3]
+            for m in re.finditer(r"^\| (\w+) \| ([^|]*) \| (.*) \|$", body, flags=re.M)
+            if m[1] != "column"
+        }
+        tables[name] = {"description": intro, "columns": columns}
+    return tables
+
+
+def metadata(db_name: str) -> dict:
+    tables = schema_descriptions(
+        resources.files("archive").joinpath("schema.md").read_text("utf-8")
+    )
+    tables.setdefault("latest_documents", {})["facets"] = [
+        "site_id",
+        "publisher",
+        "category",
+        "status",
+    ]
+    tables.setdefault("documents", {})["facets"] = ["site_id", "status"]
+    return {
+        "title": "zwgk archive",
+        "description": "政务公开 pages archived by zwgk: documents, their versions, deletions and captures.",
+        "about": "zwgk",
+        "databases": {db_name: {"tables": tables, "queries": CANNED}},
+    }
+
+
+def datasette_command(db_path: str, metadata_path: str, host: str, port: int) -> list[str]:
+    return ["datasette", "serve", db_path, "--metadata", metadata_path, "--host", host, "--port", str(port),
+            "--setting", "default_page_size", "50", "--setting", "sql_time_limit_ms", "3000"]  # fmt: skip
+
+
+def write_metadata(db_path: str, out: Path) -> Path:
+    out.write_text(
+        json.dumps(metadata(Path(db_path).stem), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return out

@@ -1,0 +1,109 @@
+"""Scrapy settings for every zwgk crawl: the one settings system.
+
+Our own settings carry the ZWGK_ prefix. Per-site values from a seed's [politeness] table
+are layered on top by `for_site`, at 'spider' priority.
+"""
+
+from __future__ import annotations
+
+from scrapy.settings import Settings
+
+from crawler import __version__
+from crawler.sites.seeds import SiteConfig
+
+BOT_NAME = "zwgk"
+# An honest User-Agent: who we are and where to read about it.
+USER_AGENT = f"zwgk/{__version__} (archival crawler for 政务公开 pages; +https://github.com/zwgk-archive/zwgk)"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Politeness. robots.txt is always obeyed; seeds may slow a site down, never speed past these.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16  # across all sites in one process
+CONCURRENT_REQUESTS_PER_DOMAIN = 1  # overridden by a seed's politeness.concurrency
+DOWNLOAD_DELAY = 2.0  # overridden by a seed's politeness.download_delay
+AUTOTHROTTLE_ENABLED = True  # back off when a county server slows down
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # bodies above this are refused (recorded as failed)
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2  # on 5xx, 408, 429 and network errors, with exponential backoff:
+ZWGK_RETRY_BACKOFF_BASE = 5.0  # seconds before the first retry (jittered), doubling each time
+ZWGK_RETRY_BACKOFF_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.crawl.middlewares.BackoffRetryMiddleware": 550,
+}
+REDIRECT_MAX_TIMES = 10  # a redirect loop ends as a recorded failure
+# TLS as county portals need it: many serve expired, self-signed or wrong-host certificates, or
+# only TLS 1.0/1.1 with old ciphers. An archive must still capture what they publish, so
+# certificates are not verified (the fetch is recorded either way) and OpenSSL's security level
+# is lowered to allow legacy protocol versions and ciphers. docs/tls.md explains the trade-off.
+DOWNLOAD_VERIFY_CERTIFICATES = False
+DOWNLOAD_TLS_MIN_VERSION = "TLSv1.0"
+DOWNLOADER_CLIENT_TLS_CIPHERS = "DEFAULT:@SECLEVEL=0"
+COOKIES_ENABLED = True  # some portals set a session cookie before serving lists
+
+# Every response reaches the spider, whatever its status: a 404 or 500 is evidence to record.
+HTTPERROR_ALLOW_ALL = True
+# Bounds per run, overridden by the seed's politeness.max_pages / max_depth.
+CLOSESPIDER_PAGECOUNT = 5000
+DEPTH_LIMIT = 0  # the spider counts depth in catalogue levels (seed politeness.max_depth)
+DEPTH_PRIORITY = 1  # breadth-first: finish a list's pages before going deep
+
+ITEM_PIPELINES = {
+    "crawler.crawl.pipelines.ExtractPipeline": 100,
+    "crawler.crawl.pipelines.AttachmentPipeline": 150,
+    "crawler.crawl.pipelines.NormalisePipeline": 200,
+    "crawler.crawl.pipelines.DedupPipeline": 300,
+    "crawler.crawl.pipelines.ArchivePipeline": 900,
+}
+TELNETCONSOLE_ENABLED = False
+EXTENSIONS = {"crawler.crawl.progress.Progress": 500}
+LOGSTATS_INTERVAL = 0  # the progress extension reports instead
+ZWGK_PROGRESS = True  # live progress: a status line on a terminal, log lines otherwise
+ZWGK_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines when not on a terminal
+LOG_LEVEL = "INFO"
+
+# zwgk's own settings
+ZWGK_DB_PATH = "archive.db"  # the archive file written by ArchivePipeline
+ZWGK_TRIGGER = "manual"  # recorded on the run row: manual | schedule | demo | fetch
+ZWGK_NEARDUP_THRESHOLD = (
+    0.8  # estimated Jaccard at or above which a new text joins a near-duplicate
+)
+# cluster; the LSH bands suit 0.75–0.9 (crawler/text/dedup.py)
+ZWGK_FULL_WALK_DAYS = (
+    7.0  # an automatic run is a full walk when none finished within this many days
+)
+ZWGK_MAX_PAGES_PER_COLUMN = 1000  # pagination bound per column, against endless pagers
+ZWGK_ATTACHMENTS_ENABLED = True  # download files linked from documents (PDF, DOCX, XLSX, …)
+ZWGK_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # larger attachments are refused and recorded
+
+
+def base_settings(
+    db_path: str, trigger: str, log_level: str = "INFO", overrides: dict[str, str] | None = None
+) -> Settings:
+    """The project's settings, then the caller's: the archive path, trigger, log level and any
+    NAME=VALUE overrides given with `--set` (they win over seeds' politeness)."""
+    settings = Settings()
+    settings.setmodule(__name__, priority="project")
+    settings.setdict(overrides or {}, priority="cmdline")
+    settings.set("ZWGK_DB_PATH", db_path, priority="cmdline")
+    settings.set("ZWGK_TRIGGER", trigger, priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    return settings
+
+
+def for_site(settings: Settings, site: SiteConfig) -> Settings:
+    """A copy of `settings` with the seed's politeness applied."""
+    site_settings = settings.copy()
+    p = site.politeness
+    site_settings.set("DOWNLOAD_DELAY", p.download_delay, priority="spider")
+    site_settings.set("AUTOTHROTTLE_START_DELAY", max(p.download_delay, 0.1), priority="spider")
+    site_settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", p.concurrency, priority="spider")
+    site_settings.set("AUTOTHROTTLE_TARGET_CONCURRENCY", float(p.concurrency), priority="spider")
+    site_settings.set("CLOSESPIDER_PAGECOUNT", p.max_pages, priority="spider")
+    return site_settings
