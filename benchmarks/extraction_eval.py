@@ -4,7 +4,7 @@
     python benchmarks/extraction_eval.py --json     # the same figures as JSON
     python benchmarks/extraction_eval.py --pin      # rewrite tests/extraction_baseline.json
 
-Pages: the hand-annotated gold pages of ../shared/corpus (gold/*.json + pages/*.html) and the
+Pages: the hand-annotated gold pages of tests/data/corpus (gold/*.json + pages/*.html) and the
 seed-text pages of tests/layouts.py (7 documents × modern/table/pinyin layouts). Checks and
 metrics are in tests/extraction_scoring.py (one copy, shared with the gate test): body start/end
 found, boilerplate leaked, metadata exact-match rate, paragraph recall. Plain trafilatura is

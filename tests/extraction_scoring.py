@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import layouts
+from testdata import CORPUS
 
 # Bump when a check or a metric changes: it is part of the gate's fingerprint.
 SCORING_VERSION = 1
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 BASELINE = Path(__file__).resolve().parent / "extraction_baseline.json"
 FIELDS = ("title", "publish_date", "publisher", "index_no", "doc_no")
 GROUPS = ("gold", *layouts.LAYOUT_NAMES)
@@ -95,8 +95,10 @@ def page_url(manifest: dict[str, dict], name: str) -> str:
 
 def gold_cases(corpus: Path = CORPUS) -> list[Case]:
     manifest = {e["file"]: e for e in json.loads((corpus / "manifest.json").read_text("utf-8"))}
+    gold_paths = sorted((corpus / "gold").glob("*.json"))
+    assert gold_paths, f"no gold files in {corpus / 'gold'}"
     cases = []
-    for gold_path in sorted((corpus / "gold").glob("*.json")):
+    for gold_path in gold_paths:
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         page_path = corpus / "pages" / f"{gold_path.stem}.html"
         cases.append(

@@ -1,6 +1,6 @@
 """Fixture article pages built from the five seed texts in three real portal layouts.
 
-Each seed text (`../shared/seed-texts`, minus its own page chrome) becomes a document; 001 holds
+Each seed text (`tests/data/seed-texts`, minus its own page chrome) becomes a document; 001 holds
 three reports that each open with "乡镇政府2023工作报告", so it gives three documents. Every document
 is rendered in three layouts seen on county portals:
 
@@ -26,9 +26,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 
-SEED_TEXTS = Path(__file__).resolve().parents[2] / "shared" / "seed-texts"
+from testdata import SEED_TEXTS
+
 LAYOUT_NAMES = ("modern", "table", "pinyin")
 
 # Lines of the seed texts that are page chrome, not the document
@@ -200,7 +200,9 @@ def seed_docs() -> tuple[SeedDoc, ...]:
         index,
         number,
     ) in _DOCS:
-        (path,) = SEED_TEXTS.glob(f"{prefix}_*.txt")
+        found = sorted(SEED_TEXTS.glob(f"{prefix}_*.txt"))
+        assert len(found) == 1, f"want one seed text {prefix}_*.txt in {SEED_TEXTS}: {found}"
+        (path,) = found
         text = path.read_text(encoding="utf-8")
         if prefix == "001":
             text = _split_reports(text, title)[part]

@@ -1,10 +1,7 @@
-from pathlib import Path
-
 import pytest
+from testdata import PAGES
 
 from crawler.crawl.challenge import detect_challenge
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pages"
 
 RUISHU = b"""<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
 <meta id="9DhefwqGPrzGxEp9hPaoag" content="qCaQ3T5Ld0bTxxZ3...">
@@ -34,7 +31,9 @@ def test_challenges_are_recognised(status, body, needle):
 
 
 def test_real_portal_pages_are_not_challenges():
-    for page in sorted(CORPUS.glob("*.html")):
+    pages = sorted(PAGES.glob("*.html"))
+    assert pages, f"no corpus pages in {PAGES}"
+    for page in pages:
         assert detect_challenge(200, page.read_bytes()) is None, page.name
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from crawl_helpers import zwgk
+from testdata import CORPUS, PAGES
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 MANIFEST = {m["file"]: m for m in json.loads((CORPUS / "manifest.json").read_text("utf-8"))}
 FIELDS = {
     "url",
@@ -25,7 +24,9 @@ FIELDS = {
 
 def test_extract_prints_json_for_every_corpus_page():
     # one process for all pages would be faster; the CLI is what people run, so run it per page
-    for page in sorted((CORPUS / "pages").glob("*.html")):
+    pages = sorted(PAGES.glob("*.html"))
+    assert pages, f"no corpus pages in {PAGES}"
+    for page in pages:
         url = MANIFEST[page.name].get("url")  # some saved pages have no known URL
         done = zwgk("extract", str(page), *(["--url", url] if url else []), "--json")
         assert done.returncode == 0, f"{page.name}: {done.stderr}"

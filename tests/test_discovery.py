@@ -1,6 +1,5 @@
-from pathlib import Path
-
 import pytest
+from testdata import PAGES
 
 from crawler.discovery import (
     attachment_links,
@@ -17,7 +16,6 @@ from crawler.discovery.hanweb import proxy_requests
 from crawler.discovery.pagers import script_pages
 from crawler.discovery.urls import looks_like_document
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pages"
 BASE = "http://127.0.0.1:8000"
 
 LIST_PAGE = """<html><head><title>政务公开</title></head><body>
@@ -52,7 +50,7 @@ def test_list_page_links_are_split_and_kept_inside_the_section():
 
 
 def test_trs_document_write_pager_from_a_real_page():
-    tree = parse_html((CORPUS / "012.html").read_text("utf-8"))
+    tree = parse_html((PAGES / "012.html").read_text("utf-8"))
     assert script_pages(tree, "http://x/a/index.html") == (["http://x/a/index_1.html"], 2)
 
 
@@ -72,7 +70,7 @@ def test_six_argument_pager_and_the_commented_out_trap():
 
 def test_real_jiyue_page_trap_announces_nothing():
     # 016.html: the only pager call sits in an HTML comment and names pages that do not exist
-    html = (CORPUS / "016.html").read_text("utf-8")
+    html = (PAGES / "016.html").read_text("utf-8")
     page = parse_list(
         html, "http://jyt.gansu.gov.cn/jyt/c110634/zwgklist.shtml", ("gansu.gov.cn",), ("/jyt/",)
     )
@@ -127,8 +125,8 @@ def test_sitemaps():
 
 
 def test_detects_families_on_real_pages():
-    assert detect_cms((CORPUS / "012.html").read_text("utf-8"), "http://x/index.html") == "trs"
-    assert detect_cms((CORPUS / "001.html").read_text("utf-8"), "http://x/a.shtml") == "ucap"
+    assert detect_cms((PAGES / "012.html").read_text("utf-8"), "http://x/index.html") == "trs"
+    assert detect_cms((PAGES / "001.html").read_text("utf-8"), "http://x/a.shtml") == "ucap"
     assert (
         detect_cms("<html><body><a href='a.html'>下一页</a></body></html>", "http://x/")
         == "generic"

@@ -2,18 +2,19 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
+from testdata import CORPUS, SEED_TEXTS
 
 from crawler.exceptions import ExtractionError
 from crawler.extract.extractor import EXTRACTOR_VERSION, Extracted, Extractor, decode_html
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPUS = SHARED / "corpus"
 MANIFEST = {entry["file"]: entry for entry in json.loads((CORPUS / "manifest.json").read_text())}
 GOLD = sorted(path.stem for path in (CORPUS / "gold").glob("*.json"))
 PAGES = sorted(path.name for path in (CORPUS / "pages").glob("*.html"))
+SEEDS = sorted(SEED_TEXTS.glob("*.txt"))
+# parametrizing over an empty list would collect no case and pass: fail at collection instead
+assert GOLD and PAGES and SEEDS, f"gold files, pages or seed texts missing under {CORPUS.parent}"
 CHECKS = (
     "must_not_contain",
     "body_first",
@@ -262,9 +263,7 @@ def test_injected_junk_and_hidden_elements_dropped(extractor):
     assert result.source is None
 
 
-@pytest.mark.parametrize(
-    "seed", sorted((SHARED / "seed-texts").glob("*.txt")), ids=lambda p: p.name[:3]
-)
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_seed_text_page_keeps_every_body_line_and_drops_boilerplate(extractor, seed):
     lines = [line.strip() for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
     html = page("".join(f"<p>{line}</p>" for line in lines), head="<title>工作报告</title>")

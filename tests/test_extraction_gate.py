@@ -1,6 +1,6 @@
 """The extraction gate, in the manner of trafilatura's tests/eval_gate.py.
 
-Our extractor is scored over the gold corpus pages (../shared/corpus/gold) and the seed-text layout
+Our extractor is scored over the gold corpus pages (tests/data/corpus/gold) and the seed-text layout
 pages (tests/layouts.py) with tests/extraction_scoring.py; the aggregate scores per group and
 metric are pinned in tests/extraction_baseline.json, together with a fingerprint of the inputs
 (sha256 over the gold files, the rendered layout pages with their expectations, and the scoring

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 from opencc import OpenCC
+from testdata import SEED_TEXTS
 
 from crawler.text import dedup
 from crawler.text.normalise import Normaliser
 
-SEED_TEXTS = Path(__file__).resolve().parents[2] / "shared" / "seed-texts"
 BOILERPLATE_RE = re.compile(
     r"^首页\s*>|主办|网站标识码|备案号|公网安备|邮编|扫一扫在手机打开当前页"
 )
@@ -49,7 +49,9 @@ FULL_WIDTH = str.maketrans(
 def seed_reports() -> dict[str, str]:
     """The seven reports, page chrome removed: 000, 001a, 001b, 001c, 002, 003, 004."""
     reports: dict[str, str] = {}
-    for path in sorted(SEED_TEXTS.glob("*.txt")):
+    paths = sorted(SEED_TEXTS.glob("*.txt"))
+    assert paths, f"no seed texts in {SEED_TEXTS}"
+    for path in paths:
         lines = [
             line.strip()
             for line in path.read_text(encoding="utf-8").splitlines()

@@ -19,7 +19,9 @@ def test_traditional_report_is_detected_and_simplified():
 
 def test_simplified_texts_are_left_alone():
     normaliser = Normaliser()
-    for path in sorted(TEXTS.glob("00[0-3]_*.txt")):
+    paths = sorted(TEXTS.glob("00[0-3]_*.txt"))
+    assert len(paths) == 4, f"want the four simplified seed texts in {TEXTS}: {paths}"
+    for path in paths:
         text = path.read_text("utf-8")
         assert not is_traditional(text), path.name
         assert normaliser.normalise(text).text_norm == fold_whitespace(text)

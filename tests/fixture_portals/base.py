@@ -1,7 +1,7 @@
 """What every fixture portal is made of: documents, a route table, responses, corpus templates.
 
 A fixture portal is plain data (`FixturePortal`) plus a router: a function from a `Request` to a
-`Response` (or None for 404). Pages are cut from the real pages in ../shared/corpus/pages: each
+`Response` (or None for 404). Pages are cut from the real pages in tests/data/corpus/pages: each
 family module loads a real page once, swaps its title, date, body and item list, and keeps the
 rest (nav, footers, pager scripts) as found. Links to the real portal's own host become
 site-relative so a crawl stays on 127.0.0.1; links to other sites stay, as off-site traps.
@@ -11,20 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from crawler.sample_portal.loopback import Response
+from testdata import PAGES, SEED_TEXTS  # tests/ is on the path: pytest's rootdir, or server.py
 
-SHARED = Path(os.environ.get("ZWGK_SHARED", Path(__file__).resolve().parents[3] / "shared"))
-CORPUS = SHARED / "corpus" / "pages"
-SEED_TEXTS = SHARED / "seed-texts"
+from crawler.sample_portal.loopback import Response
 
 
 @dataclass(frozen=True)
@@ -147,8 +143,8 @@ class Pages:
 
 @cache
 def corpus_page(name: str) -> str:
-    """A real page of ../shared/corpus/pages, e.g. corpus_page("012")."""
-    return (CORPUS / f"{name}.html").read_text(encoding="utf-8")
+    """A real page of tests/data/corpus/pages, e.g. corpus_page("012")."""
+    return (PAGES / f"{name}.html").read_text(encoding="utf-8")
 
 
 _SRC_EXTERNAL_RE = re.compile(
@@ -208,9 +204,11 @@ def esc(text: str) -> str:
 
 @cache
 def seed_paragraphs() -> tuple[str, ...]:
-    """Paragraphs of ../shared/seed-texts long enough to read as article body text."""
+    """Paragraphs of tests/data/seed-texts long enough to read as article body text."""
     found: list[str] = []
-    for path in sorted(SEED_TEXTS.glob("*.txt")):
+    paths = sorted(SEED_TEXTS.glob("*.txt"))
+    assert paths, f"no seed texts in {SEED_TEXTS}"
+    for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.strip()
             if len(line) >= 40 and not line.startswith(("首页", "来源")):
