@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from archive.bigrams import TOKENIZE
 from archive.search import reindex_document
 
 migrations = Migrations("zwgk")
@@ -267,8 +268,21 @@ def m005_search_and_views(db: sqlite_utils.Database) -> None:
             JOIN versions v ON v.id = va.version_id JOIN documents d ON d.id = v.document_id;
         """
     )
-    for (document_id,) in db.execute("SELECT id FROM documents").fetchall():
-        reindex_document(db, document_id)
+    _m005_index(db)
+
+
+def _m005_index(db: sqlite_utils.Database) -> None:
+    """m005's trigram index of every document, as it was released (m007 replaces it)."""
+    db.execute(
+        """INSERT INTO search_index (rowid, title, body, attachments)
+           SELECT d.id, coalesce(coalesce(v.title_norm, v.title), ''), t.text_norm,
+                  coalesce((SELECT group_concat(text, char(10)) FROM (
+                      SELECT DISTINCT a.text FROM version_attachments va
+                      JOIN attachments a ON a.sha256 = va.sha256 JOIN versions av ON av.id = va.version_id
+                      WHERE av.document_id = d.id AND a.text != '')), '')
+           FROM documents d JOIN versions v ON v.id = d.current_version_id
+           JOIN texts t ON t.hash = v.text_hash"""
+    )
 
 
 @migration
@@ -309,3 +323,71 @@ def m006_near_duplicates(db: sqlite_utils.Database) -> None:
         CREATE INDEX cluster_members_cluster ON cluster_members(cluster_id);
         """
     )
+
+
+@migration
+def m007_compact_storage(db: sqlite_utils.Database) -> None:
+    """Each text stored once: `texts.text_norm` is NULL where it equals `text`; the search index
+    becomes a contentless FTS5 table of character bigrams (no copy of any text) ordered by date,
+    with `search_rows` saying what each row indexes; bodies are compressed with zstd and per-site
+    dictionaries (`body_dictionaries`); views read `coalesce(text_norm, text)`.
+
+    Needs foreign keys off (archive/schema.py applies migrations so): `texts` is rebuilt to
+    drop its NOT NULL, by SQLite's create-copy-drop-rename procedure."""
+    db.executescript(
+        """
+        DROP VIEW latest_documents;
+        DROP VIEW document_history;
+        CREATE TABLE texts_new (
+            hash TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            text_norm TEXT,                  -- NULL: the same as text
+            traditional INTEGER NOT NULL,
+            chars INTEGER NOT NULL,
+            first_seen TEXT NOT NULL
+        );
+        INSERT INTO texts_new (rowid, hash, text, text_norm, traditional, chars, first_seen)
+            SELECT rowid, hash, text, nullif(text_norm, text), traditional, chars, first_seen FROM texts;
+        DROP TABLE texts;
+        ALTER TABLE texts_new RENAME TO texts;
+        CREATE TRIGGER texts_immutable BEFORE UPDATE ON texts
+            BEGIN SELECT RAISE(ABORT, 'texts are immutable'); END;
+        DROP TABLE search_index;
+        CREATE TABLE search_rows (
+            id INTEGER PRIMARY KEY,          -- the search_index rowid: day * 4096 + n
+            document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id),
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            attachments TEXT NOT NULL        -- JSON list of the attachments.sha256 indexed, in order
+        );
+        CREATE TABLE body_dictionaries (
+            id INTEGER PRIMARY KEY,
+            site_id TEXT NOT NULL REFERENCES sites(id),
+            created_at TEXT NOT NULL,
+            samples INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        ALTER TABLE bodies ADD COLUMN dictionary_id INTEGER REFERENCES body_dictionaries(id);
+        """
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE search_index USING fts5(title, body, attachments, content = '', "
+        f'tokenize = "{TOKENIZE}", detail = none)'
+    )
+    db.executescript(
+        """
+        CREATE VIEW latest_documents AS
+            SELECT d.id AS document_id, d.url, d.site_id, s.name AS site_name, d.status, d.first_seen, d.last_seen,
+                   d.version_count, v.version_no, v.created_at AS version_created_at, v.title, v.publish_date,
+                   v.publisher, v.index_no, v.doc_no, v.category, v.written_date, v.validity, v.source,
+                   v.attachments, t.text, coalesce(t.text_norm, t.text) AS text_norm, t.chars
+            FROM documents d JOIN sites s ON s.id = d.site_id
+            JOIN versions v ON v.id = d.current_version_id JOIN texts t ON t.hash = v.text_hash;
+        CREATE VIEW document_history AS
+            SELECT d.url, d.site_id, v.version_no, v.created_at, v.change, v.title, v.publish_date,
+                   v.publisher, v.index_no, v.doc_no, v.extractor_version, t.chars, t.text, f.fetched_at AS captured_at
+            FROM versions v JOIN documents d ON d.id = v.document_id JOIN texts t ON t.hash = v.text_hash
+            JOIN fetches f ON f.id = v.fetch_id;
+        """
+    )
+    for (document_id,) in db.execute("SELECT id FROM documents ORDER BY id").fetchall():
+        reindex_document(db, document_id)

@@ -2,7 +2,7 @@
 
 Other programs (notebooks, dashboards, pipelines) read the archive through this module: it
 opens the database read-only, so it is safe while a crawl is writing (WAL), and it returns
-plain dataclasses. It imports only the standard library.
+plain dataclasses. It imports only the standard library (and zstandard, when a raw body is read).
 
 Example::
 
@@ -19,11 +19,10 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from archive import clusters
+from archive import bodies, clusters
 from archive.exceptions import ArchiveError
 from archive.models import (
     AttachmentFile,
@@ -62,7 +61,7 @@ _VERSION_SELECT = """
     SELECT v.id, v.document_id, v.version_no, v.fetch_id, v.created_at, v.text_hash, v.title,
            v.publish_date, v.publish_date_raw, v.publisher, v.index_no, v.doc_no, v.category,
            v.written_date, v.validity, v.source, v.metadata, v.attachments, v.extractor_version,
-           v.change, t.text, t.text_norm, t.chars
+           v.change, t.text, coalesce(t.text_norm, t.text) AS text_norm, t.chars
     FROM versions v JOIN texts t ON t.hash = v.text_hash
 """
 
@@ -187,14 +186,17 @@ class Archive:
     def raw_body(self, fetch_id: int) -> bytes | None:
         """The raw response body of a fetch, exactly as received."""
         rows = self._rows(
-            "SELECT b.codec, b.data FROM fetches f JOIN bodies b ON b.sha256 = f.body_sha256 WHERE f.id = ?",
+            """SELECT b.codec, b.data, bd.data AS dictionary FROM fetches f
+               JOIN bodies b ON b.sha256 = f.body_sha256
+               LEFT JOIN body_dictionaries bd ON bd.id = b.dictionary_id WHERE f.id = ?""",
             [fetch_id],
         )
         if not rows:
             return None
-        if rows[0]["codec"] != "zlib":
-            raise ArchiveError(f"fetch {fetch_id}: unknown body codec {rows[0]['codec']!r}")
-        return zlib.decompress(rows[0]["data"])
+        try:
+            return bodies.decompress(rows[0]["codec"], rows[0]["data"], rows[0]["dictionary"])
+        except ValueError as exc:
+            raise ArchiveError(f"fetch {fetch_id}: {exc}") from exc
 
     def fetches(self, run_id: int) -> Iterator[sqlite3.Row]:
         yield from self._rows(
@@ -235,7 +237,7 @@ class Archive:
 
     def search(self, query: str, limit: int = 50) -> list[str]:
         """URLs of documents whose current text, title or attachment text contains `query`
-        (simplified script), best first: `search_documents` without the snippets."""
+        (simplified script), newest first: `search_documents` without the snippets."""
         return [hit.url for hit in fts_search(self.conn, query, limit=limit)]
 
     def known_documents(self, site_id: str) -> dict[str, KnownDocument]:
@@ -307,8 +309,9 @@ class Archive:
     def search_documents(
         self, query: str, site_id: str | None = None, since: str | None = None, limit: int = 50
     ) -> list[SearchHit]:
-        """Full-text search (FTS5 trigram; LIKE for 1–2 characters) over current versions' simplified
-        titles, texts and attachment texts. Give the query in simplified script."""
+        """Full-text search (an FTS5 index of character bigrams, any length) over current versions'
+        simplified titles, texts and attachment texts, newest first (publish date, else first
+        seen). Give the query in simplified script."""
         return fts_search(self.conn, query, site_id, since, limit)
 
     def cluster_of(self, url: str) -> dict | None:

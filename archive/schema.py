@@ -31,10 +31,13 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         db.execute("PRAGMA busy_timeout = 30000")
         if db.journal_mode != "wal":
             db.enable_wal()
-        db.execute("PRAGMA foreign_keys = ON")
         check_not_newer(db, path)
+        # foreign keys are off while migrating: a migration may rebuild a table (SQLite's
+        # create-copy-drop-rename procedure), which they would refuse midway
+        db.execute("PRAGMA foreign_keys = OFF")
         migrations.apply(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(
             f"{path} is not a usable zwgk archive ({exc}); zwgk will not modify it: "

@@ -8,16 +8,14 @@ machine (versions, deletions, restorations) is in archive/documents.py.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import sqlite_utils
 
-from archive import clusters, documents
+from archive import bodies, clusters, documents
 from archive.exceptions import ArchiveError
 from archive.records import (
     AttachmentContent,
@@ -43,7 +41,6 @@ __all__ = [
     "SiteRecord",
     "utcnow",
 ]
-BODY_CODEC = "zlib"
 
 
 def _alive(pid: int | None) -> bool:
@@ -68,6 +65,7 @@ class ArchiveWriter:
         self.path = Path(path)
         self.neardup_threshold = neardup_threshold
         self.db: sqlite_utils.Database = connect(self.path)
+        self.bodies = bodies.BodyStore()
 
     def _cluster(self, db, doc: DocumentContent, now: str) -> None:
         """Near-duplicate clusters: a no-op for a text already signed or too short to sign."""
@@ -219,7 +217,7 @@ class ArchiveWriter:
         list page, its column and the URLs it listed; for a known document that disappeared
         (`gone`), a tombstone with the evidence."""
         with self._transaction() as db:
-            body_sha = self._store_body(db, fetch.body)
+            body_sha = self.bodies.store(db, fetch.site_id, fetch.kind, fetch.body)
             text_seen = False
             if doc is not None:
                 text_seen = self._store_text(db, doc, fetch.fetched_at)
@@ -227,6 +225,7 @@ class ArchiveWriter:
             fetch_id = self._insert_fetch(
                 db, run_id, fetch, body_sha, doc.text_hash if doc else None
             )
+            self.bodies.train_if_due(db, fetch.site_id)
             if column is not None:
                 self._store_listing(db, fetch, fetch_id, column, listed)
             if gone is not None:
@@ -278,7 +277,7 @@ class ArchiveWriter:
     ) -> int:
         """Store an attachment fetch and its text, linked to the linking document's current version."""
         with self._transaction() as db:
-            sha = self._store_body(db, fetch.body)
+            sha = self.bodies.store(db, fetch.site_id, fetch.kind, fetch.body)
             fetch_id = self._insert_fetch(db, run_id, fetch, sha, None)
             if sha is None:
                 return fetch_id
@@ -366,21 +365,17 @@ class ArchiveWriter:
         )
 
     @staticmethod
-    def _store_body(db: sqlite_utils.Database, body: bytes | None) -> str | None:
-        if body is None:
-            return None
-        sha = hashlib.sha256(body).hexdigest()
-        db.execute(
-            "INSERT OR IGNORE INTO bodies (sha256, size, codec, data) VALUES (?, ?, ?, ?)",
-            [sha, len(body), BODY_CODEC, zlib.compress(body, 6)],
-        )
-        return sha
-
-    @staticmethod
     def _store_text(db: sqlite_utils.Database, doc: DocumentContent, now: str) -> bool:
         cur = db.execute(
             """INSERT OR IGNORE INTO texts (hash, text, text_norm, traditional, chars, first_seen)
                VALUES (?, ?, ?, ?, ?, ?)""",
-            [doc.text_hash, doc.text, doc.text_norm, int(doc.traditional), len(doc.text_norm), now],
+            [
+                doc.text_hash,
+                doc.text,
+                None if doc.text_norm == doc.text else doc.text_norm,  # stored once when equal
+                int(doc.traditional),
+                len(doc.text_norm),
+                now,
+            ],
         )
         return cur.rowcount == 0

@@ -12,16 +12,16 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from archive.search import MIN_FTS_CHARS, search_sql
+from archive.search import search_sql
 
 CANNED = {
     "search": {
-        "title": "Search documents (3 or more characters; simplified script)",
-        "sql": search_sql(MIN_FTS_CHARS, limit="100"),
+        "title": "Search documents, newest first (any length: 低保, 乡村振兴; simplified script)",
+        "sql": search_sql(limit="100"),
     },
     "search_short": {
-        "title": "Search documents for a 1–2 character word (乡村, 低保)",
-        "sql": search_sql(1, limit="100"),
+        "title": "Search documents (the same query as `search`, kept for old links)",
+        "sql": search_sql(limit="100"),
     },
     "latest_of_site": {
         "title": "Latest documents of a site",

@@ -238,9 +238,9 @@ def runs(site_id: str | None, limit: int, db_path: str) -> None:
 @click.option("--limit", default=20, show_default=True)
 @db_option
 def search(query: str, site_id: str | None, since: str | None, limit: int, db_path: str) -> None:
-    """Full-text search of the current documents (titles, texts, attachments), best first.
+    """Full-text search of the current documents (titles, texts, attachments), newest first.
 
-    Works for Chinese: 3+ characters use the trigram index, 1–2 characters a scan; a query in
+    Works for Chinese, at any length (低保, 乡村振兴), from a character-bigram index; a query in
     traditional characters is searched in simplified form.
 
     \b
