@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 import lxml.html
 
-from crawler.discovery import hanweb, jiyue, pagers
+from crawler.discovery import hanweb, jiyue, pagers, regions
 from crawler.discovery.generic import attachment_links, classify_anchors, same_host_links
 from crawler.discovery.sitemap import parse_sitemap, sitemaps_in_robots
 from crawler.discovery.urls import (
@@ -25,7 +25,7 @@ from crawler.discovery.urls import (
     looks_like_document,
     trap_reason,
 )
-from crawler.sites.seeds import CMS_FAMILIES
+from crawler.sites.seeds import CMS_FAMILIES, section_of
 from crawler.text.normalise import fold_space
 
 __all__ = [
@@ -99,14 +99,17 @@ def parse_list(
     if tree is None:
         return ListPage(cms or "generic", None, {}, [], {})
     cms = cms or detect_cms(html, url)
-    anchors = classify_anchors(tree, url, domains, prefixes)
+    main = regions.main_list(tree, url)
+    anchors = classify_anchors(tree, url, domains, prefixes, main)
     documents = dict(anchors.documents)
     script_urls, announced = pagers.script_pages(tree, url)
     announced = announced or pagers.announced_pages(tree)
     pages = list(anchors.pages)
+    folder = section_of(url)
     for raw in script_urls:
         page = canonical_url(raw)
-        if in_domains(page, domains) and in_section(page, prefixes) and page not in pages:
+        same_column = in_section(page, prefixes) or section_of(page) == folder
+        if in_domains(page, domains) and same_column and page not in pages:
             pages.append(page)
     proxy: list[hanweb.ProxyRequest] = []
     catalogue: dict[str, str]

@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
+from crawler.discovery.regions import MainList, is_chrome
 from crawler.discovery.urls import (
     NON_PAGE_EXTENSIONS,
     canonical_url,
@@ -82,13 +83,22 @@ def page_links(
 
 
 def classify_anchors(
-    tree: lxml.html.HtmlElement, page_url: str, domains: tuple[str, ...], prefixes: tuple[str, ...]
+    tree: lxml.html.HtmlElement,
+    page_url: str,
+    domains: tuple[str, ...],
+    prefixes: tuple[str, ...],
+    main: MainList | None = None,
 ) -> Anchors:
-    """Documents: inside the section and either an article URL of a known CMS, or an item of a
-    dated list (an anchor whose li/tr also holds a date). Pages: pagination (下一页/尾页,
-    index_N). Columns: other pages inside the section. Nothing outside the allowed domains."""
+    """Split a list page's links (regions.py finds its main list).
+
+    Documents: every link of the main list's items, wherever it is filed (on the allowed
+    domains). With no main list on the page, links inside the section that are either article
+    URLs of a known CMS or items of a dated list, outside nav/footer chrome. Pages: pagination
+    (下一页/尾页, index_N) inside the section or in the main list's own pager. Columns: other
+    pages inside the section, and sub-columns in the main list's own catalogue block."""
     result = Anchors({}, [], {}, {}, {})
     this_page = canonical_url(page_url)
+    listed = {id(a) for item in main.items for a in item.element.iter("a")} if main else set()
     for anchor, raw_url in page_links(tree, page_url):
         if not in_domains(raw_url, domains):
             continue
@@ -98,23 +108,53 @@ def classify_anchors(
         if is_attachment_url(url):
             result.attachments.setdefault(url, anchor_text(anchor))
             continue
-        if extension(url) in NON_PAGE_EXTENSIONS or not in_section(url, prefixes):
+        if extension(url) in NON_PAGE_EXTENSIONS:
+            continue
+        in_list = id(anchor) in listed
+        in_region = main is not None and main.holds(anchor)
+        if not (in_list or in_region or in_section(url, prefixes)):
             continue
         if reason := trap_reason(url):
             result.traps[url] = reason
             continue
-        if looks_like_document(url):
+        if in_list and not looks_like_list(url):
             result.documents.setdefault(url, anchor_text(anchor))
         elif _is_pager_anchor(anchor, url):
-            if url not in result.pages:
+            if url not in result.pages and not _is_site_root(url):
                 result.pages.append(url)
-        elif DATE_RE.search(_item_context(anchor)) and not looks_like_list(url):
+        elif main is None and _unlisted_document(anchor, url):
             result.documents.setdefault(url, anchor_text(anchor))
-        else:
-            result.columns.setdefault(url, anchor_text(anchor))
+        elif in_section(url, prefixes):
+            if not looks_like_document(url):  # an article-like link outside the list: chrome
+                result.columns.setdefault(url, anchor_text(anchor))
+        elif looks_like_list(url) and not _is_site_root(url) and not _is_above(url, page_url):
+            result.columns.setdefault(url, anchor_text(anchor))  # the list's own catalogue
     for url in result.documents:
         result.columns.pop(url, None)
     return result
+
+
+def _unlisted_document(anchor: lxml.html.HtmlElement, url: str) -> bool:
+    """On a page without a main list: an article URL or a dated item, outside the chrome."""
+    if is_chrome(anchor):
+        return False
+    return looks_like_document(url) or (
+        bool(DATE_RE.search(_item_context(anchor))) and not looks_like_list(url)
+    )
+
+
+def _is_site_root(url: str) -> bool:
+    path = urlsplit(url).path
+    return not urlsplit(url).query and (path == "/" or bool(re.fullmatch(r"/index\.\w+", path)))
+
+
+def _is_above(url: str, page_url: str) -> bool:
+    """A folder that holds the page (a breadcrumb back up), not a column beside or below it."""
+    folder = urlsplit(url).path.rsplit("/", 1)[0] + "/"
+    return (
+        urlsplit(page_url).path.startswith(folder)
+        and folder != urlsplit(page_url).path.rsplit("/", 1)[0] + "/"
+    )
 
 
 def attachment_links(
