@@ -391,3 +391,37 @@ def m007_compact_storage(db: sqlite_utils.Database) -> None:
     )
     for (document_id,) in db.execute("SELECT id FROM documents ORDER BY id").fetchall():
         reindex_document(db, document_id)
+
+
+@migration
+def m008_coverage(db: sqlite_utils.Database) -> None:
+    """What each run could see of each column (items announced, listed, archived, and why a
+    column may be incomplete), and the 政务公开 entry a crawl found on a portal's home page."""
+    db.executescript(
+        """
+        CREATE TABLE column_coverage (
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            column_id INTEGER NOT NULL REFERENCES columns(id),
+            pages INTEGER NOT NULL,          -- list pages, API answers and rendered pages read
+            rendered INTEGER NOT NULL,       -- of those, pages rendered in a browser
+            announced INTEGER,               -- items the column's lists announced; NULL if unsaid
+            listed INTEGER NOT NULL,         -- distinct items its lists carried in the run
+            archived INTEGER NOT NULL,       -- of those, documents the archive holds
+            flag TEXT,                       -- why the column may be incomplete
+            PRIMARY KEY (run_id, column_id)
+        );
+        CREATE TABLE section_detections (
+            id INTEGER PRIMARY KEY,
+            site_id TEXT NOT NULL REFERENCES sites(id),
+            run_id INTEGER REFERENCES runs(id),
+            detected_at TEXT NOT NULL,
+            home_url TEXT NOT NULL,
+            entry_url TEXT,                  -- NULL when no entry was found
+            reason TEXT NOT NULL,            -- why this entry, or why none
+            cms TEXT,
+            section_prefixes TEXT,           -- JSON list of the folders the crawl stays inside
+            crawled INTEGER NOT NULL         -- 1 when the entry is on the allowed domains and was walked
+        );
+        CREATE INDEX section_detections_site ON section_detections(site_id, detected_at);
+        """
+    )

@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from archive import bodies, clusters
+from archive import bodies, clusters, coverage
 from archive.exceptions import ArchiveError
 from archive.models import (
     AttachmentFile,
@@ -416,6 +416,20 @@ class Archive:
             )
         }
         return rows[0]["id"], done, bool(rows[0]["full_walk"])
+
+    def column_coverage(self, run_ids: list[int]) -> list[sqlite3.Row]:
+        """What these runs saw of each column: items announced, listed, archived, and a flag
+        when a column may be incomplete (flagged first)."""
+        return coverage.coverage_rows(self.conn, run_ids) if self._has("column_coverage") else []
+
+    def section_detections(self, site_id: str | None = None) -> list[sqlite3.Row]:
+        """The 政务公开 entry crawls chose on home pages: each site's latest (or all of one site's)."""
+        return coverage.detections(self.conn, site_id) if self._has("section_detections") else []
+
+    def _has(self, table: str) -> bool:
+        return bool(
+            self._rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table])
+        )
 
     def stats(self) -> dict[str, int]:
         """Counts of the archive's main tables and document states."""

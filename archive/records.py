@@ -109,3 +109,28 @@ class PageOutcome:
     document_id: int | None = None
     version_no: int | None = None
     text_seen_before: bool = False  # exact duplicate of a text already archived
+
+
+@dataclass(frozen=True)
+class ColumnCoverage:
+    """What one run could see of one column; `listed` and `archived` are counted by the writer."""
+
+    url: str  # the column's first list page (columns.url)
+    pages: int  # list pages, API answers and rendered pages read
+    rendered: int = 0  # of those, pages rendered in a browser
+    announced: int | None = None  # items its lists announced (recordCount, Total record, 共N条)
+    render_needed: str | None = None  # why its list needed a browser that did not run
+    failed: int = 0  # list pages that failed
+    subcolumns: int = 0  # sub-columns it led to
+
+
+@dataclass(frozen=True)
+class SectionDetection:
+    """The 政务公开 entry a crawl chose on a portal's home page, and why."""
+
+    home_url: str
+    entry_url: str | None
+    reason: str
+    cms: str | None = None
+    section_prefixes: tuple[str, ...] = ()
+    crawled: bool = False

@@ -15,15 +15,17 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive import bodies, clusters, documents
+from archive import bodies, clusters, coverage, documents
 from archive.exceptions import ArchiveError
 from archive.records import (
     AttachmentContent,
+    ColumnCoverage,
     ColumnRef,
     DocumentContent,
     FetchRecord,
     Gone,
     PageOutcome,
+    SectionDetection,
     SiteRecord,
     utcnow,
 )
@@ -33,11 +35,13 @@ from archive.search import reindex_document
 __all__ = [
     "ArchiveWriter",
     "AttachmentContent",
+    "ColumnCoverage",
     "ColumnRef",
     "DocumentContent",
     "FetchRecord",
     "Gone",
     "PageOutcome",
+    "SectionDetection",
     "SiteRecord",
     "utcnow",
 ]
@@ -203,6 +207,16 @@ class ArchiveWriter:
             "documents_deleted": events.get("deleted", 0) + events.get("unlisted", 0),
             "documents_restored": events.get("restored", 0),
         }
+
+    def record_coverage(self, run_id: int, site_id: str, columns: list[ColumnCoverage]) -> None:
+        """What the run saw of each column it walked (archive/coverage.py)."""
+        with self._transaction() as db:
+            coverage.record_coverage(db, run_id, site_id, columns)
+
+    def record_detection(self, run_id: int | None, site_id: str, found: SectionDetection) -> int:
+        """The 政务公开 entry a crawl chose on the home page, and why."""
+        with self._transaction() as db:
+            return coverage.record_detection(db, run_id, site_id, found, utcnow())
 
     def record_page(
         self,

@@ -22,7 +22,9 @@ from twisted.python.failure import Failure
 
 from archive.writer import ColumnRef
 from crawler import discovery
+from crawler.crawl import render
 from crawler.crawl.challenge import detect_challenge
+from crawler.crawl.coverage import Coverage
 from crawler.crawl.items import PageItem
 from crawler.discovery import canonical_url
 from crawler.history import walk
@@ -63,6 +65,7 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = list(site.allowed_domains)
         self.sections = site.sections()
         self.pages_per_column: Counter[str] = Counter()
+        self.coverage = Coverage()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -70,6 +73,7 @@ class PortalSpider(scrapy.Spider):
         spider.max_list_pages = crawler.settings.getint("ZWGK_MAX_PAGES_PER_COLUMN")
         spider.attachment_maxsize = crawler.settings.getint("ZWGK_ATTACHMENT_MAXSIZE")
         spider.fetch_attachments = crawler.settings.getbool("ZWGK_ATTACHMENTS_ENABLED")
+        spider.can_render = crawler.settings.getbool("ZWGK_RENDER_ACTIVE")
         known, last_full = walk.load_known(crawler.settings.get("ZWGK_DB_PATH"), spider.site.id)
         every = crawler.settings.getfloat("ZWGK_FULL_WALK_DAYS")
         db_path = crawler.settings.get("ZWGK_DB_PATH")
@@ -112,10 +116,17 @@ class PortalSpider(scrapy.Spider):
         ):
             yield self._request(root, "robots")
 
-    def _request(self, url: str, kind: str, callback=None, headers=None, **meta) -> scrapy.Request:
+    def _request(
+        self, url: str, kind: str, callback=None, headers=None, again=False, **meta
+    ) -> scrapy.Request:
         meta["kind"] = kind
         if kind == "attachment":
             meta["download_maxsize"] = self.attachment_maxsize
+        forced = (
+            self.site.render == "lists" and not meta.get("dataproxy") and not meta.get("listapi")
+        )
+        if kind == "list" and self.can_render and (meta.pop("render", False) or forced):
+            meta.update(render.render_meta())
         # documents and attachments are deduplicated by the walk state; exempting them from the
         # dupefilter lets a redirect loop run into REDIRECT_MAX_TIMES and be recorded, not dropped
         return scrapy.Request(
@@ -124,7 +135,7 @@ class PortalSpider(scrapy.Spider):
             errback=self.failed,
             meta=meta,
             headers=headers,
-            dont_filter=kind in ("document", "attachment"),
+            dont_filter=again or kind in ("document", "attachment"),
         )
 
     def parse(self, response: Response) -> Iterator[PageItem | scrapy.Request]:
@@ -158,14 +169,25 @@ class PortalSpider(scrapy.Spider):
         meta = response.meta
         column: ColumnRef = meta["column"]
         level: int = meta.get("level", 0)
-        if meta.get("dataproxy"):  # a Hanweb dataproxy.jsp answer: records only
-            documents = discovery.parse_proxy(
-                response.text, response.url, self.site.allowed_domains, self.sections, column.url
-            )
+        if meta.get("dataproxy") or meta.get("listapi"):  # records only (Hanweb proxy, JSON API)
+            if meta.get("dataproxy"):
+                documents = discovery.parse_proxy(
+                    response.text,
+                    response.url,
+                    self.site.allowed_domains,
+                    self.sections,
+                    column.url,
+                )
+            else:
+                documents = discovery.parse_api(
+                    response.text, response.url, self.site.allowed_domains
+                )
             item.column, item.listed = column, tuple(documents)
+            self.coverage.page(column.url)
             yield item
             yield from self._documents(documents, column)
             return
+        rendered = bool(meta.get("playwright"))
         page = discovery.parse_list(
             response.text,
             response.url,
@@ -178,9 +200,22 @@ class PortalSpider(scrapy.Spider):
             column = dataclasses.replace(column, name=page.title)
         item.column = dataclasses.replace(column, cms=page.cms)
         item.listed = tuple(page.documents)
+        item.rendered = rendered
         for url, reason in page.traps.items():
             self.logger.debug("not following %s (%s)", url, reason)
         yield item
+        subs = [*page.columns, *page.catalogue] if level < self.max_depth else []
+        self.coverage.page(column.url, page.records, rendered, subs)
+        if page.render and not rendered:
+            if self.can_render:  # the same page again, through the browser
+                yield self._request(
+                    response.url, "list", column=column, level=level, render=True, again=True
+                )
+            else:
+                self.coverage.unrendered(column.url, page.render)
+                self.logger.warning("%s: %s; not rendered", response.url, page.render)
+        for api in page.api:
+            yield self._request(api.url, "list", column=column, level=level, listapi=True)
         self.state.walked_columns.add(column.url)
         fetch, fresh, unknown = self.state.to_fetch(page.documents)
         yield from self._document_requests(fetch, column)
@@ -276,6 +311,7 @@ class PortalSpider(scrapy.Spider):
         )
         if kind != item.expected and item.expected == "list" and response.meta.get("column"):
             self.state.failed_columns.add(response.meta["column"].url)
+            self.coverage.failed(response.meta["column"].url)
         if kind == "document" and status != 304:
             item.html = response.text
         elif kind == "attachment":
@@ -287,7 +323,14 @@ class PortalSpider(scrapy.Spider):
         """A request that produced no response (timeout, refused, redirect loop, too large)."""
         request = failure.request
         if request.meta.get("kind") == "list" and request.meta.get("column"):
-            self.state.failed_columns.add(request.meta["column"].url)
+            column_url = request.meta["column"].url
+            self.state.failed_columns.add(column_url)
+            if request.meta.get("playwright"):
+                self.coverage.unrendered(
+                    column_url, f"the browser failed ({failure.type.__name__})"
+                )
+            else:
+                self.coverage.failed(column_url)
         if "download_maxsize" in request.meta and "max size" in failure.getErrorMessage():
             reason = f"too large: over the {request.meta['download_maxsize']:,}-byte limit"
         else:

@@ -94,8 +94,11 @@ def test_hanweb_records_and_dataproxy_windows():
     url = "http://h/col/col1229518653/index.html"
     page = parse_list(HANWEB_COLUMN, url, ("h",), ("/col/col1229518653/",))
     assert page.cms == "hanweb"
-    # the article of this column is in the section though outside /col/; the other column's is not
-    assert list(page.documents) == ["http://h/art/2023/5/11/art_1229518653_58912345.html"]
+    # the column's records are its main list: its own article and one filed under another column
+    assert list(page.documents) == [
+        "http://h/art/2023/5/11/art_1229518653_58912345.html",
+        "http://h/art/2023/5/10/art_999_1.html",
+    ]
     requests = proxy_requests(HANWEB_COLUMN, url)
     assert [r.url for r in requests] == [
         "http://h/module/web/jpage/dataproxy.jsp?startrecord=3&endrecord=47&perpage=15",

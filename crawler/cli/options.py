@@ -83,6 +83,7 @@ def print_runs(db_path: str, run_ids: list[int], list_documents: bool = False) -
                     f"  {tag:<4} {r['publish_date'] or '-':<10} {r['chars']:>6} chars  {r['title'] or '(no title)'}  {r['url']}"
                 )
         print_run_table(runs)
+        print_coverage(arc, run_ids)
         print_problems(arc, run_ids)
     click.echo(f"archive: {db_path}")
     return all(r.outcome in ("finished", "stopped_at_limit") for r in runs)
@@ -99,3 +100,23 @@ def print_problems(arc: Archive, run_ids: list[int], limit: int = 20) -> None:
         click.echo(f"  {r['kind']:<8} {r['url']}  {r['error']}")
     if len(rows) > limit:
         click.echo(f"  … and {len(rows) - limit} more (zwgk stats, or the fetches table)")
+
+
+def print_coverage(arc: Archive, run_ids: list[int], limit: int = 40) -> None:
+    """Per column: the items its lists announced, carried and the archive holds; flagged
+    columns (a list that yields nothing, a script shell not rendered, a pager not followed)
+    first."""
+    rows = arc.column_coverage(run_ids)
+    if not rows:
+        return
+    flagged = sum(r["flag"] is not None for r in rows)
+    click.echo(f"columns: {len(rows)} walked, {flagged} flagged (announced / listed / archived)")
+    for r in rows[:limit]:
+        announced = "-" if r["announced"] is None else str(r["announced"])
+        name = (r["name"] or "")[:18]
+        counts = f"{announced:>5} /{r['listed']:>5} /{r['archived']:>5}"
+        flag = f"  ! {r['flag']}" if r["flag"] else ""
+        rendered = f"  ({r['rendered']} rendered)" if r["rendered"] else ""
+        click.echo(f"  {counts}  {name:<18} {r['url']}{rendered}{flag}")
+    if len(rows) > limit:
+        click.echo(f"  … and {len(rows) - limit} more columns (the column_coverage table)")

@@ -28,6 +28,7 @@ class PageItem:
     error: str | None = None  # why the fetch or a later stage failed
     column: ColumnRef | None = None  # list pages: the catalogue column they belong to
     listed: tuple[str, ...] = ()  # list pages: the document URLs they list
+    rendered: bool = False  # list pages: the DOM after a browser ran the page's scripts
     attachment_of: str | None = None  # attachments: the document page that linked them
     attachment_name: str | None = None
     expected: str | None = (

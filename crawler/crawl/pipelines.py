@@ -144,7 +144,7 @@ class ArchivePipeline:
             site_id=item.site_id,
             url=item.url,
             requested_url=item.requested_url,
-            kind="gone" if known else item.kind,
+            kind="gone" if known else "rendered" if item.rendered else item.kind,
             status=item.status,
             headers=item.headers,
             body=item.body,
@@ -190,6 +190,9 @@ class ArchivePipeline:
     def spider_closed(self, spider, reason: str) -> None:
         if self.writer is None or self.run_id is None:
             return
+        coverage = getattr(spider, "coverage", None)
+        if coverage is not None:
+            self.writer.record_coverage(self.run_id, spider.site.id, coverage.records())
         self.writer.finish_run(self.run_id, RUN_OUTCOMES.get(reason, "failed"), reason)
         self.writer.close()
 

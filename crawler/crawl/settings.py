@@ -9,6 +9,7 @@ from __future__ import annotations
 from scrapy.settings import Settings
 
 from crawler import __version__
+from crawler.crawl import render
 from crawler.sites.seeds import SiteConfig
 
 BOT_NAME = "zwgk"
@@ -82,6 +83,12 @@ ZWGK_MAX_PAGES_PER_COLUMN = 1000  # pagination bound per column, against endless
 ZWGK_ATTACHMENTS_ENABLED = True  # download files linked from documents (PDF, DOCX, XLSX, …)
 ZWGK_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # larger attachments are refused and recorded
 
+# Rendering (crawler/crawl/render.py): list pages whose items scripts draw, in headless Chromium
+ZWGK_RENDER = True  # render list pages that need it (a seed's `render` can force or forbid it)
+ZWGK_RENDER_BROWSER = "/usr/bin/chromium"  # the system's Chromium; never downloaded by zwgk
+ZWGK_RENDER_PAGES = 2  # browser tabs open at once
+ZWGK_RENDER_TIMEOUT = 30.0  # seconds for a page to load and its scripts to settle
+
 
 def base_settings(
     db_path: str, trigger: str, log_level: str = "INFO", overrides: dict[str, str] | None = None
@@ -106,4 +113,6 @@ def for_site(settings: Settings, site: SiteConfig) -> Settings:
     site_settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", p.concurrency, priority="spider")
     site_settings.set("AUTOTHROTTLE_TARGET_CONCURRENCY", float(p.concurrency), priority="spider")
     site_settings.set("CLOSESPIDER_PAGECOUNT", p.max_pages, priority="spider")
+    active = render.enable(site_settings, site.allowed_domains, site.render)
+    site_settings.set("ZWGK_RENDER_ACTIVE", active, priority="spider")
     return site_settings

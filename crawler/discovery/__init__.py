@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 import lxml.html
 
-from crawler.discovery import hanweb, jiyue, pagers, regions
+from crawler.discovery import hanweb, jiyue, listdata, pagers, regions
 from crawler.discovery.generic import attachment_links, classify_anchors, same_host_links
 from crawler.discovery.sitemap import parse_sitemap, sitemaps_in_robots
 from crawler.discovery.urls import (
@@ -45,6 +45,9 @@ __all__ = [
 
 _JIYUE_RE = re.compile(r"<meta\s+name=[\"']channelId[\"']|/zwgklist(?:_\w+)?\.shtml", re.I)
 _UCAP_RE = re.compile(r"<ucap(?:title|content)|UCAP-CONTENT|ucapcms|/ucap/", re.I)
+_EMPIRE_RE = re.compile(
+    r"EmpireCMS|class=[\"']epages|title=[\"']Total record|/e/search/|/e/public/", re.I
+)
 _TRS_RE = re.compile(r"createPageHTML|TRS_Editor|trs_|var\s+countPage|/t\d{8}_\d+\.s?html?", re.I)
 
 
@@ -57,6 +60,9 @@ class ListPage:
     columns: dict[str, str]  # sub-columns: url -> name
     proxy: list[hanweb.ProxyRequest] = field(default_factory=list)  # Hanweb record windows
     announced: int | None = None  # page count the list announces
+    records: int | None = None  # items the column announces (recordCount, Total record, 共N条)
+    api: list[listdata.ApiRequest] = field(default_factory=list)  # JSON pages of a script list
+    render: str | None = None  # why the list needs a browser (its items are drawn by scripts)
     traps: dict[str, str] = field(default_factory=dict)  # url -> why it was not followed
     # columns of the CMS's 政务公开 catalogue outside the section's folders: they widen the section
     catalogue: dict[str, str] = field(default_factory=dict)
@@ -69,6 +75,8 @@ def detect_cms(html: str, url: str) -> str:
         return "jiyue"
     if _UCAP_RE.search(html):
         return "ucap"
+    if _EMPIRE_RE.search(html):
+        return "empire"
     if _TRS_RE.search(html):
         return "trs"
     return "generic"
@@ -102,8 +110,22 @@ def parse_list(
     main = regions.main_list(tree, url)
     anchors = classify_anchors(tree, url, domains, prefixes, main)
     documents = dict(anchors.documents)
+    inline = listdata.inline_json_items(tree, url)
+    for raw, name in (inline or {}).items():
+        doc = canonical_url(raw)
+        if in_domains(doc, domains) and not trap_reason(doc):
+            documents.setdefault(doc, name)
+    api = [r for r in listdata.trs_api_requests(tree, url) if in_domains(r.url, domains)]
+    this = canonical_url(url)
+    first_page = column_url is None or canonical_url(column_url) == this
+    state = pagers.list_state(tree)
     script_urls, announced = pagers.script_pages(tree, url)
-    announced = announced or pagers.announced_pages(tree)
+    listed = len(main.items) if main else 0
+    announced = announced or pagers.announced_pages(tree) or state.page_count(listed)
+    if announced and first_page and not api and inline is None:
+        numbering = _numbering(cms, [*anchors.pages, *script_urls])
+        if numbering:  # no pager links needed: the page count names the pages
+            script_urls += pagers.numbered_pages(url, announced, numbering)
     pages = list(anchors.pages)
     folder = section_of(url)
     for raw in script_urls:
@@ -113,14 +135,15 @@ def parse_list(
             pages.append(page)
     proxy: list[hanweb.ProxyRequest] = []
     catalogue: dict[str, str]
+    render = None
     if cms == "hanweb":
-        documents.update(_hanweb_documents(html, url, domains, prefixes, column_url))
+        documents.update(_hanweb_documents(html, url, domains, column_url))
         proxy = hanweb.proxy_requests(html, url)
         catalogue = hanweb.subcolumns(tree, url)
-    elif cms == "jiyue":
-        catalogue = jiyue.catalogue(tree, url)
     else:
-        catalogue = {}
+        catalogue = jiyue.catalogue(tree, url) if cms == "jiyue" else {}
+        if not api and inline is None:
+            render = listdata.render_reason(tree, listed, state, first_page)
     tree_columns = {}
     for raw, name in catalogue.items():
         sub = canonical_url(raw)
@@ -128,7 +151,6 @@ def parse_list(
             tree_columns[sub] = name
     if announced:
         pages = [p for p in pages if (pagers.page_number(p) or 0) <= announced]
-    this = canonical_url(url)
     columns = {u: n for u, n in anchors.columns.items() if u not in pages and u != this}
     tree_columns = {
         u: n for u, n in tree_columns.items() if u not in pages and u != this and u not in columns
@@ -139,23 +161,33 @@ def parse_list(
         documents,
         [p for p in pages if p != this],
         columns,
-        proxy,
-        announced,
-        anchors.traps,
-        tree_columns,
+        proxy=proxy,
+        announced=announced,
+        traps=anchors.traps,
+        catalogue=tree_columns,
+        records=state.records,
+        api=api,
+        render=render,
     )
 
 
-def _hanweb_documents(text, url, domains, prefixes, column_url) -> dict[str, str]:
-    column_ids = {c for c in (hanweb.column_id(url, text), hanweb.column_id(column_url or "")) if c}
+def _numbering(cms: str, found: list[str]) -> int | None:
+    """The number of a column's second page: index_1 (TRS) or index_2 (EmpireCMS, Ucap, 集约化);
+    for other lists, what its pager links show; None when nothing tells."""
+    if cms == "trs":
+        return 1
+    if cms in ("empire", "ucap", "jiyue"):
+        return 2
+    numbers = [n for n in (pagers.page_number(u) for u in found) if n]
+    return (1 if min(numbers) == 1 else 2) if numbers else None
+
+
+def _hanweb_documents(text, url, domains, column_url) -> dict[str, str]:
+    """A jcms column's records: its main list, wherever each article is filed."""
     found = {}
     for raw, name in hanweb.records(text, url).items():
         doc = canonical_url(raw)
-        if (
-            in_domains(doc, domains)
-            and (in_section(doc, prefixes) or hanweb.in_columns(doc, column_ids))
-            and not trap_reason(doc)
-        ):
+        if in_domains(doc, domains) and not trap_reason(doc):
             found[doc] = name
     return found
 
@@ -164,7 +196,17 @@ def parse_proxy(
     text: str, url: str, domains: tuple[str, ...], prefixes: tuple[str, ...], column_url: str | None
 ) -> dict[str, str]:
     """Documents in a Hanweb dataproxy.jsp answer."""
-    return _hanweb_documents(text, url, domains, prefixes, column_url)
+    return _hanweb_documents(text, url, domains, column_url)
+
+
+def parse_api(text: str, url: str, domains: tuple[str, ...]) -> dict[str, str]:
+    """Documents in a list API's JSON answer (TRS search API and the like)."""
+    found = {}
+    for raw, name in listdata.parse_json(text, url).items():
+        doc = canonical_url(raw)
+        if in_domains(doc, domains) and not trap_reason(doc):
+            found[doc] = name
+    return found
 
 
 def sitemap_documents(

@@ -17,10 +17,18 @@ from urllib.parse import urlsplit
 
 from crawler.exceptions import SeedError
 
-CMS_FAMILIES = ("trs", "hanweb", "ucap", "jiyue", "generic")  # the strategies in crawler/discovery
+CMS_FAMILIES = (
+    "trs",
+    "hanweb",
+    "ucap",
+    "jiyue",
+    "empire",
+    "generic",
+)  # the strategies in crawler/discovery
 SITE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 ADCODE_RE = re.compile(r"^\d{6}$")
 CRON_FIELDS = 5
+RENDER_MODES = ("auto", "lists", "never")
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,8 @@ class SiteConfig:
     allowed_domains: tuple[str, ...]
     section_prefixes: tuple[str, ...] = ()  # URL path prefixes that bound list pages
     cms: str | None = None  # force a discovery strategy instead of detecting it per page
+    render: str = "auto"  # list pages in a browser: auto (when scripts draw them), lists, never
+    detect: bool = False  # start_urls is the home page: the crawl finds the 政务公开 entry first
     politeness: Politeness = field(default_factory=Politeness)
     schedule: Schedule = field(default_factory=Schedule)
     source: str = ""  # path of the seed file, or a description for ad-hoc sites
@@ -123,6 +133,8 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "allowed_domains": list,
     "section_prefixes": list,
     "cms": str,
+    "render": str,
+    "detect": bool,
     "politeness": dict,
     "schedule": dict,
 }
@@ -175,6 +187,9 @@ def parse_seed(data: dict, where: str) -> SiteConfig:
     cms = data.get("cms")
     if cms is not None and cms not in CMS_FAMILIES:
         raise SeedError(f"{where}: cms {cms!r} must be one of: {', '.join(CMS_FAMILIES)}")
+    render = data.get("render", "auto")
+    if render not in RENDER_MODES:
+        raise SeedError(f"{where}: render {render!r} must be one of: {', '.join(RENDER_MODES)}")
     politeness = _parse_table(
         where, data.get("politeness", {}), "politeness", _POLITENESS_KEYS, Politeness
     )
@@ -195,6 +210,8 @@ def parse_seed(data: dict, where: str) -> SiteConfig:
         allowed_domains=tuple(allowed),
         section_prefixes=tuple(prefixes),
         cms=cms,
+        render=render,
+        detect=data.get("detect", False),
         politeness=politeness,
         schedule=schedule,
         source=where,
