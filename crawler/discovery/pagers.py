@@ -129,8 +129,12 @@ def list_state(tree: lxml.html.HtmlElement) -> ListState:
     pageSize/prepage, countPage) or its pager text ("Total record 356", "共107条", "每页15条")."""
     scripts = script_texts(tree)
     visible = " ".join(tree.xpath("//body//text()[not(ancestor::script)]"))
-    total_title = " ".join(tree.xpath("//a[@title='Total record']/..//text()"))
-    records = _first(RECORD_COUNT_RES, scripts) or _first(RECORD_TEXT_RES, [total_title, visible])
+    empire = re.search(r"\d+", " ".join(tree.xpath("//a[@title='Total record']//text()")))
+    records = (
+        _first(RECORD_COUNT_RES, scripts)
+        or (int(empire[0]) if empire else None)
+        or _first(RECORD_TEXT_RES, [visible])
+    )
     size = _first(PAGE_SIZE_RES, scripts) or _first((PAGE_SIZE_TEXT_RE,), [visible])
     pages = _first(PAGE_COUNT_RES, scripts)
     if pages is None and (match := TOTAL_PAGES_TEXT_RE.search(visible)):
