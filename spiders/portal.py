@@ -26,7 +26,7 @@ from crawler.crawl import render
 from crawler.crawl.challenge import detect_challenge
 from crawler.crawl.coverage import Coverage
 from crawler.crawl.items import PageItem
-from crawler.discovery import canonical_url
+from crawler.discovery import canonical_url, column_key
 from crawler.history import walk
 from crawler.sites.seeds import SiteConfig, section_of
 
@@ -66,6 +66,7 @@ class PortalSpider(scrapy.Spider):
         self.sections = site.sections()
         self.pages_per_column: Counter[str] = Counter()
         self.coverage = Coverage()
+        self.column_keys: set[str] = set()  # columns requested, by column_key
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -107,6 +108,7 @@ class PortalSpider(scrapy.Spider):
                 yield self._request(url, "document", level=0)
             return
         for url in self.site.start_urls:
+            self._new_column(canonical_url(url))
             column = ColumnRef(url=canonical_url(url))
             yield self._request(url, "list", column=column, level=0)
         # robots.txt is archived too (provenance), and its Sitemap: lines are followed
@@ -239,15 +241,27 @@ class PortalSpider(scrapy.Spider):
                 yield self._request(url, "list", column=column, level=level, paginated=True)
         if level < self.max_depth:
             for url, name in page.columns.items():
+                if not self._new_column(url):
+                    continue
                 sub = ColumnRef(url=url, name=name or None, parent_url=column.url)
                 yield self._request(url, "list", column=sub, level=level + 1)
             for url, name in page.catalogue.items():
+                if not self._new_column(url):
+                    continue
                 # a catalogue column of the CMS lives in its own folder: the section grows by it
                 folder = section_of(url)
                 if folder not in self.sections:
                     self.sections = (*self.sections, folder)
                 sub = ColumnRef(url=url, name=name or None, parent_url=column.url)
                 yield self._request(url, "list", column=sub, level=level + 1)
+
+    def _new_column(self, url: str) -> bool:
+        """A column not walked yet under any of its names (…/ndjh/ and …/ndjh/index.html)."""
+        key = column_key(url)
+        if key in self.column_keys:
+            return False
+        self.column_keys.add(key)
+        return True
 
     def _documents(self, documents, column: ColumnRef | None) -> Iterator[scrapy.Request]:
         fetch, _, _ = self.state.to_fetch(documents)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from crawl_helpers import zwgk
@@ -172,5 +173,123 @@ def test_fault_portal_is_bounded_recorded_and_archives_no_challenge(tmp_path):
         run = conn.execute("SELECT * FROM runs").fetchone()
         assert run["fetches_blocked"] == len(blocked) and run["ended_at"]
         assert "blocked by anti-bot challenges" in done.stdout
+    finally:
+        server.stop()
+
+
+# --- the list patterns of real portals (fixture_portals/coverage.py, empire.py, jsonlist.py) ---
+
+
+def coverage_rows(db: Path) -> dict[str, sqlite3.Row]:
+    """The last run's column coverage, by column path."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    run = conn.execute("SELECT max(id) FROM runs").fetchone()[0]
+    rows = conn.execute(
+        """SELECT c.url, c.name, cc.* FROM column_coverage cc JOIN columns c ON c.id = cc.column_id
+           WHERE cc.run_id = ?""",
+        [run],
+    ).fetchall()
+    return {"/" + r["url"].split("/", 3)[3]: r for r in rows}
+
+
+def only(portal, name: str) -> None:
+    if portal.name != name:
+        pytest.skip(f"about the {name} portal")
+
+
+def test_columns_list_documents_filed_in_other_folders_and_footer_links_stay_out(family_crawl):
+    portal, server, db, done = family_crawl
+    only(portal, "coverage")
+    from fixture_portals import coverage
+
+    fetched = [entry["path"] for entry in server.request_log()]
+    assert not set(fetched) & {*coverage.FOOTER, *coverage.HOT}
+    elsewhere = [d for d in portal.documents if not portal.in_section(d.path)]
+    assert len(elsewhere) == 5 + coverage.PLATFORM_COUNT  # 工作进展情况's and every 最新公开 item
+    with read.open_archive(db) as arc:
+        for doc in elsewhere:
+            assert doc.column in arc.columns_of(server.url + doc.path)
+    # the 动静结合 list: 75 items in the HTML, the rest from its search API, pages 6 to 8
+    api = sorted(e["path"] for e in server.request_log() if e["path"].startswith(coverage.API))
+    assert sorted(parse_qs(urlsplit(p).query)["page"][0] for p in api) == ["6", "7", "8"]
+    # the landing page's pager on the home page, with a query string
+    assert "/index.jsp?c=xxgkpt&page=3" in fetched and "/" not in fetched
+    rows = coverage_rows(db)
+    gzjz = rows[coverage.GZJZ + "index.html"]
+    assert (gzjz["announced"], gzjz["listed"], gzjz["archived"], gzjz["flag"]) == (
+        107,
+        107,
+        107,
+        None,
+    )
+    ndjh = rows[coverage.NDJH + "index.html"]  # pages named by recordCount/pageSize alone
+    assert (ndjh["announced"], ndjh["listed"], ndjh["pages"]) == (37, 37, 4)
+    assert rows[coverage.PLATFORM + "index.html"]["listed"] == coverage.PLATFORM_COUNT
+    assert not any(r["flag"] for r in rows.values())
+    siblings = [r for path, r in rows.items() if path.endswith("/")]  # 更多栏目: empty columns
+    assert len(siblings) == 4 and all((r["announced"], r["listed"]) == (0, 0) for r in siblings)
+    assert "107 /  107 /  107" in done.stdout
+    assert (
+        sqlite3.connect(db)
+        .execute("SELECT count(*) FROM fetches WHERE kind = 'rendered'")
+        .fetchone()[0]
+        == 0
+    )
+
+
+def test_empire_pages_count_from_index_2_and_from_the_record_count_alone(family_crawl):
+    portal, server, db, _ = family_crawl
+    only(portal, "empire")
+    fetched = {entry["path"] for entry in server.request_log()}
+    assert {f"/xxgk/tzgg/index_{n}.html" for n in (2, 3, 4, 5)} <= fetched
+    assert {"/xxgk/zcwj/index_2.html", "/xxgk/zcwj/index_3.html"} <= fetched
+    assert not any(p.endswith("index_1.html") or p.endswith("index_6.html") for p in fetched)
+    rows = coverage_rows(db)
+    assert rows["/xxgk/zcwj/index.html"]["announced"] == 23
+    assert rows["/xxgk/zcwj/index.html"]["archived"] == 23
+
+
+def test_only_the_script_filled_list_is_rendered_in_the_browser(family_crawl):
+    portal, server, db, _ = family_crawl
+    only(portal, "jsonlist")
+    conn = sqlite3.connect(db)
+    rendered = [u for (u,) in conn.execute("SELECT url FROM fetches WHERE kind = 'rendered'")]
+    assert sorted(u[len(server.url) :] for u in rendered) == [
+        "/jxssthjt/col/col42149/index.html",
+        "/jxssthjt/col/col42149/index.html?page=1",  # the script-drawn pager's link to page 1
+        "/jxssthjt/col/col42149/index.html?page=2",
+        "/jxssthjt/col/col42149/index.html?page=3",
+    ]
+    rows = coverage_rows(db)
+    inline, shell = (
+        rows["/jxssthjt/col/col42150/index.html"],
+        rows["/jxssthjt/col/col42149/index.html"],
+    )
+    assert (inline["rendered"], inline["listed"], inline["archived"]) == (0, 23, 23)
+    counts = (shell["rendered"], shell["listed"], shell["archived"], shell["flag"])
+    assert counts == (4, 34, 34, None)
+    # the browser fetched the page's scripts and its API on 127.0.0.1, and nothing else
+    assert any(e["path"].startswith("/jxssthjt/api/pagedata") for e in server.request_log())
+
+
+@pytest.mark.parametrize("mode", ["never", "lists"])
+def test_a_seed_forbids_or_forces_rendering(tmp_path, mode):
+    portal, server, db, done = crawl_portal(tmp_path, "jsonlist", extra=f'render = "{mode}"')
+    try:
+        assert done.returncode == 0, done.stderr[-3000:]
+        archived = archived_paths(db, server.url)
+        shell = {d.path for d in portal.documents if "/col42149/" in d.path}
+        rows = coverage_rows(db)
+        row = rows["/jxssthjt/col/col42149/index.html"]
+        if mode == "never":
+            assert archived == {d.path for d in portal.documents} - shell
+            assert row["listed"] == 0 and row["flag"].startswith("not rendered: its list is empty")
+            assert "not rendered" in done.stdout
+            assert not any(e["path"].startswith("/jxssthjt/api/") for e in server.request_log())
+        else:
+            assert archived == {d.path for d in portal.documents}
+            assert rows["/jxssthjt/col/col42150/index.html"]["rendered"] >= 1
+            assert row["rendered"] == 4
     finally:
         server.stop()

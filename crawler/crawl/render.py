@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from scrapy.settings import Settings
 
-HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+HANDLER = "crawler.crawl.render_handler.LazyRenderHandler"
 BROWSER_ARGS = [
     "--headless",
     "--no-sandbox",

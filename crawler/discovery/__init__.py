@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import lxml.etree
 import lxml.html
@@ -33,6 +34,7 @@ __all__ = [
     "ListPage",
     "attachment_links",
     "canonical_url",
+    "column_key",
     "detect_cms",
     "parse_html",
     "parse_list",
@@ -45,6 +47,7 @@ __all__ = [
 
 _JIYUE_RE = re.compile(r"<meta\s+name=[\"']channelId[\"']|/zwgklist(?:_\w+)?\.shtml", re.I)
 _UCAP_RE = re.compile(r"<ucap(?:title|content)|UCAP-CONTENT|ucapcms|/ucap/", re.I)
+_INDEX_RE = re.compile(r"/(?:index|default)\.\w+$")
 _EMPIRE_RE = re.compile(
     r"EmpireCMS|class=[\"']epages|title=[\"']Total record|/e/search/|/e/public/", re.I
 )
@@ -66,6 +69,12 @@ class ListPage:
     traps: dict[str, str] = field(default_factory=dict)  # url -> why it was not followed
     # columns of the CMS's 政务公开 catalogue outside the section's folders: they widen the section
     catalogue: dict[str, str] = field(default_factory=dict)
+
+
+def column_key(url: str) -> str:
+    """One name for a column served as a folder and as its index page: …/ndjh/index.html and
+    …/ndjh/ are the same column."""
+    return _INDEX_RE.sub("/", url) if "?" not in url else url
 
 
 def detect_cms(html: str, url: str) -> str:
@@ -90,8 +99,10 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
 
 
 def _title(tree: lxml.html.HtmlElement) -> str | None:
-    title = tree.findtext(".//title")
-    return fold_space(title) if title and title.strip() else None
+    """The page's own name: its <title> without the site's name after it (栏目_县人民政府)."""
+    title = fold_space(tree.findtext(".//title") or "")
+    parts = [p.strip() for p in re.split(r"\s*(?:_|\||－|——|\s-\s)\s*", title) if p.strip()]
+    return parts[0] if parts else None
 
 
 def parse_list(
@@ -110,7 +121,7 @@ def parse_list(
     main = regions.main_list(tree, url)
     anchors = classify_anchors(tree, url, domains, prefixes, main)
     documents = dict(anchors.documents)
-    inline = listdata.inline_json_items(tree, url)
+    inline = listdata.inline_json_items(tree, url) or None  # an empty array: the data is elsewhere
     for raw, name in (inline or {}).items():
         doc = canonical_url(raw)
         if in_domains(doc, domains) and not trap_reason(doc):
@@ -122,7 +133,7 @@ def parse_list(
     script_urls, announced = pagers.script_pages(tree, url)
     listed = len(main.items) if main else 0
     announced = announced or pagers.announced_pages(tree) or state.page_count(listed)
-    if announced and first_page and not api and inline is None:
+    if announced and first_page and not (api or inline or anchors.pages or script_urls):
         numbering = _numbering(cms, [*anchors.pages, *script_urls])
         if numbering:  # no pager links needed: the page count names the pages
             script_urls += pagers.numbered_pages(url, announced, numbering)
@@ -151,9 +162,14 @@ def parse_list(
             tree_columns[sub] = name
     if announced:
         pages = [p for p in pages if (pagers.page_number(p) or 0) <= announced]
-    columns = {u: n for u, n in anchors.columns.items() if u not in pages and u != this}
+    this_folder = canonical_url(urljoin(url, "./")) if _INDEX_RE.search(url) else this
+    columns = {
+        u: n for u, n in anchors.columns.items() if u not in pages and u not in (this, this_folder)
+    }
     tree_columns = {
-        u: n for u, n in tree_columns.items() if u not in pages and u != this and u not in columns
+        u: n
+        for u, n in tree_columns.items()
+        if u not in pages and u not in (this, this_folder) and u not in columns
     }
     return ListPage(
         cms,

@@ -57,6 +57,8 @@ def _item_context(anchor: lxml.html.HtmlElement) -> str:
 
 def _is_pager_anchor(anchor: lxml.html.HtmlElement, url: str) -> bool:
     text = anchor.text_content().strip().lower()
+    if looks_like_document(url):  # t20170912_2137.htm is an article, not index_N
+        return False
     if any(t in text for t in NEXT_PAGE_TEXTS) or INDEX_N_RE.search(urlsplit(url).path):
         return True
     if not PAGE_NUMBER_RE.match(text):

@@ -130,11 +130,9 @@ def list_state(tree: lxml.html.HtmlElement) -> ListState:
     scripts = script_texts(tree)
     visible = " ".join(tree.xpath("//body//text()[not(ancestor::script)]"))
     empire = re.search(r"\d+", " ".join(tree.xpath("//a[@title='Total record']//text()")))
-    records = (
-        _first(RECORD_COUNT_RES, scripts)
-        or (int(empire[0]) if empire else None)
-        or _first(RECORD_TEXT_RES, [visible])
-    )
+    records = _first(RECORD_COUNT_RES, scripts)
+    if records is None:
+        records = int(empire[0]) if empire else _first(RECORD_TEXT_RES, [visible])
     size = _first(PAGE_SIZE_RES, scripts) or _first((PAGE_SIZE_TEXT_RE,), [visible])
     pages = _first(PAGE_COUNT_RES, scripts)
     if pages is None and (match := TOTAL_PAGES_TEXT_RE.search(visible)):

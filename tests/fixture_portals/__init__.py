@@ -1,4 +1,5 @@
-"""Fixture portals: real CMS families (TRS, Hanweb, Ucap, 集约化), a sitemap site and a fault site.
+"""Fixture portals: real CMS families (TRS, Hanweb, Ucap, 集约化, EmpireCMS), a sitemap site, a fault
+site, and a county portal with the list patterns real ones have (coverage.py).
 
 Each module's `build()` returns a `FixturePortal` (base.py): the documents a correct crawl must
 archive, the pages it must leave alone, and a router that serves the pages. Serve one with
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import faults, hanweb, jiyue, sitemap, trs, ucap
+from . import coverage, empire, faults, hanweb, jiyue, jsonlist, sitemap, trs, ucap
 from .base import FixtureDocument, FixturePortal
 
 PORTALS: dict[str, Callable[[], FixturePortal]] = {
@@ -22,6 +23,9 @@ PORTALS: dict[str, Callable[[], FixturePortal]] = {
     "jiyue": jiyue.build,
     "sitemap": sitemap.build,
     "faults": faults.build,
+    "coverage": coverage.build,
+    "empire": empire.build,
+    "jsonlist": jsonlist.build,
 }
 
 __all__ = ["PORTALS", "FixtureDocument", "FixturePortal"]
