@@ -20,7 +20,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from archive.writer import ColumnRef
+from archive.writer import ColumnRef, SectionDetection
 from crawler import discovery
 from crawler.crawl import render
 from crawler.crawl.challenge import detect_challenge
@@ -28,6 +28,7 @@ from crawler.crawl.coverage import Coverage
 from crawler.crawl.items import PageItem
 from crawler.discovery import canonical_url, column_key
 from crawler.history import walk
+from crawler.sites import detect
 from crawler.sites.seeds import SiteConfig, section_of
 
 ATTACHMENT_HTML_TYPES = ("text/html", "application/xhtml")
@@ -67,6 +68,8 @@ class PortalSpider(scrapy.Spider):
         self.pages_per_column: Counter[str] = Counter()
         self.coverage = Coverage()
         self.column_keys: set[str] = set()  # columns requested, by column_key
+        self.detected: tuple[str, tuple[str, ...]] | None = None  # a former run's entry, folders
+        self.pending_detection: SectionDetection | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -83,6 +86,8 @@ class PortalSpider(scrapy.Spider):
         if spider.resume:  # continue the last unfinished run: what it archived is not fetched again
             spider.resumed_from, done, full = walk.load_resume(db_path, spider.site.id)
         spider.state = walk.WalkState(known=known, full_walk=full, done=done)
+        if spider.site.detect:
+            spider.detected = walk.load_detection(db_path, spider.site.id)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
@@ -107,7 +112,15 @@ class PortalSpider(scrapy.Spider):
             for url in self.site.start_urls:
                 yield self._request(url, "document", level=0)
             return
-        for url in self.site.start_urls:
+        starts = self.site.start_urls
+        if self.site.detect:  # a home page: find the section first (crawler/sites/detect.py)
+            if self.detected is None:
+                for url in starts:
+                    yield self._request(url, "home")
+                starts = ()
+            else:
+                starts, self.sections = (self.detected[0],), self.detected[1]
+        for url in starts:
             self._new_column(canonical_url(url))
             column = ColumnRef(url=canonical_url(url))
             yield self._request(url, "list", column=column, level=0)
@@ -146,6 +159,13 @@ class PortalSpider(scrapy.Spider):
         if item.kind != meta["kind"] or (
             not isinstance(response, TextResponse) and item.kind != "sitemap"
         ):
+            if meta.get("entry") and self.pending_detection:  # the entry did not answer a list
+                item.detection = dataclasses.replace(
+                    self.pending_detection,
+                    crawled=False,
+                    reason=self.pending_detection.reason
+                    + f"; the entry answered {item.error or item.kind}",
+                )
             yield item  # an error, a challenge, or a body we do not parse
             return
         if item.kind == "list":
@@ -153,6 +173,8 @@ class PortalSpider(scrapy.Spider):
         elif item.kind == "document":
             yield item
             yield from self._document_links(response)
+        elif item.kind == "home":
+            yield from self._home(response, item)
         elif item.kind == "robots":
             yield item
             for url in discovery.sitemaps_in_robots(response.text):
@@ -166,6 +188,30 @@ class PortalSpider(scrapy.Spider):
             yield from self._documents(documents, None)
         else:
             yield item
+
+    def _home(self, response: TextResponse, item: PageItem) -> Iterator[PageItem | scrapy.Request]:
+        """A portal's home page: its 政务公开 entry, walked when it is on the allowed domains."""
+        entry = detect.choose(detect.candidates(response.text, response.url), response.url)
+        found = SectionDetection(
+            response.url, entry.url, entry.reason, None, entry.section_prefixes, False
+        )
+        if entry.url and discovery.in_domains(entry.url, self.site.allowed_domains):
+            self.pending_detection = dataclasses.replace(found, crawled=True)
+            self.sections = entry.section_prefixes
+            self._new_column(entry.url)
+            column = ColumnRef(url=entry.url)
+            yield item
+            yield self._request(entry.url, "list", column=column, level=0, entry=True)
+            return
+        if entry.url:
+            found = dataclasses.replace(
+                found, reason=found.reason + "; not crawled: outside allowed_domains"
+            )
+            self.logger.warning(
+                "%s: section entry %s is not on the allowed domains", self.site.id, entry.url
+            )
+        item.detection = found
+        yield item
 
     def _list(self, response: TextResponse, item: PageItem) -> Iterator[PageItem | scrapy.Request]:
         meta = response.meta
@@ -202,6 +248,8 @@ class PortalSpider(scrapy.Spider):
             column = dataclasses.replace(column, name=page.title)
         item.column = dataclasses.replace(column, cms=page.cms)
         item.listed = tuple(page.documents)
+        if meta.get("entry") and self.pending_detection:
+            item.detection = dataclasses.replace(self.pending_detection, cms=page.cms)
         item.rendered = rendered
         for url, reason in page.traps.items():
             self.logger.debug("not following %s (%s)", url, reason)
@@ -354,7 +402,15 @@ class PortalSpider(scrapy.Spider):
                 reason += " (redirected via " + " → ".join(urlsplit(u).path for u in chain) + ")"
             reason = reason[:1000]
         self.logger.warning("fetch failed: %s (%s)", request.url, reason)
+        detection = None
+        if request.meta.get("entry") and self.pending_detection:
+            detection = dataclasses.replace(
+                self.pending_detection,
+                crawled=False,
+                reason=self.pending_detection.reason + f"; the entry failed: {reason[:200]}",
+            )
         yield PageItem(
+            detection=detection,
             site_id=self.site.id,
             kind="error",
             url=canonical_url(request.url),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -19,9 +20,12 @@ class ServerProcess:
     """A test server in a subprocess that prints its base URL as its first stdout line; its
     admin endpoints (/__admin/log, /__admin/log/clear) are called over 127.0.0.1."""
 
-    def __init__(self, command: list[str], name: str) -> None:
+    def __init__(self, command: list[str], name: str, env: dict[str, str] | None = None) -> None:
         self.name = name
-        self.proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        environment = {**os.environ, **env} if env else None
+        self.proc = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=environment
+        )
         self.url = self._read_url()
 
     def _read_url(self) -> str:
@@ -32,7 +36,7 @@ class ServerProcess:
         except queue.Empty:
             self.stop()
             raise RuntimeError(f"{self.name} printed no URL within {START_TIMEOUT}s") from None
-        if not line.startswith("http://127.0.0.1:"):
+        if not line.startswith("http://127.0.0."):
             self.stop()
             raise RuntimeError(f"{self.name} failed to start (first line: {line!r})")
         return line

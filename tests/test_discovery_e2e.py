@@ -21,7 +21,7 @@ REASON_WORDS = {
     "binary": "not an HTML",
     "too large": "too large",
 }
-FAMILIES = [name for name in PORTALS if name != "faults"]
+FAMILIES = [name for name in PORTALS if name != "faults" and not name.startswith("home-")]
 
 SEED = """
 id = "{name}"

@@ -99,6 +99,13 @@ def stats(site_id: str | None, db_path: str) -> None:
             click.echo(f"{key:<20} {value}")
         click.echo("")
         print_run_table(arc.runs(site_id=site_id, limit=20))
+        found = arc.section_detections(site_id)
+        if found:
+            click.echo("\nsections detected on home pages (detect seeds):")
+        for r in found[: 1 if site_id else 50]:
+            entry = r["entry_url"] or "none found"
+            walked = "" if r["crawled"] else " (not crawled)"
+            click.echo(f"  {r['site_id']:<20} {r['detected_at']}  {entry}{walked}  {r['reason']}")
 
 
 @click.command()

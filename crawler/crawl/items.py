@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from archive.writer import ColumnRef
+from archive.writer import ColumnRef, SectionDetection
 
 if TYPE_CHECKING:
     from crawler.extract.attachments import AttachmentText
@@ -29,6 +29,7 @@ class PageItem:
     column: ColumnRef | None = None  # list pages: the catalogue column they belong to
     listed: tuple[str, ...] = ()  # list pages: the document URLs they list
     rendered: bool = False  # list pages: the DOM after a browser ran the page's scripts
+    detection: SectionDetection | None = None  # the 政务公开 entry found on a home page
     attachment_of: str | None = None  # attachments: the document page that linked them
     attachment_name: str | None = None
     expected: str | None = (

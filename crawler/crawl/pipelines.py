@@ -167,6 +167,8 @@ class ArchivePipeline:
         outcome = self.writer.record_page(
             self.run_id, fetch, None if gone else _document(item), item.column, item.listed, gone
         )
+        if item.detection is not None:
+            self.writer.record_detection(self.run_id, item.site_id, item.detection)
         if item.recheck_column and gone is None and item.status and item.status < 400:
             unlisted = Gone(
                 f"removed from its list (the page still answers {item.status})",

@@ -9,6 +9,7 @@ that vanished from lists it walked completely — the evidence for their tombsto
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,6 +37,21 @@ def load_resume(db_path: str, site_id: str) -> tuple[int | None, set[str], bool]
     with Archive(db_path) as arc:
         found = arc.unfinished_run(site_id)
     return found if found is not None else (None, set(), True)
+
+
+def load_detection(db_path: str, site_id: str) -> tuple[str, tuple[str, ...]] | None:
+    """The 政务公开 entry and folders a former run of a `detect` seed found and walked, if any."""
+    if not Path(db_path).is_file():
+        return None
+    try:
+        with Archive(db_path) as arc:
+            rows = arc.section_detections(site_id)
+    except ArchiveError:
+        return None
+    for row in rows:
+        if row["crawled"] and row["entry_url"]:
+            return row["entry_url"], tuple(json.loads(row["section_prefixes"] or "[]"))
+    return None
 
 
 def full_walk_due(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import coverage, empire, faults, hanweb, jiyue, jsonlist, sitemap, trs, ucap
+from . import coverage, empire, faults, hanweb, homes, jiyue, jsonlist, sitemap, trs, ucap
 from .base import FixtureDocument, FixturePortal
 
 PORTALS: dict[str, Callable[[], FixturePortal]] = {
@@ -26,6 +26,7 @@ PORTALS: dict[str, Callable[[], FixturePortal]] = {
     "coverage": coverage.build,
     "empire": empire.build,
     "jsonlist": jsonlist.build,
+    **homes.builders(),  # home pages for section detection: home-nav, home-img, home-guide, home-jyh
 }
 
 __all__ = ["PORTALS", "FixtureDocument", "FixturePortal"]

@@ -25,9 +25,9 @@ else:
 from portal_server import ServerProcess  # noqa: E402 - tests/ is on the path either way
 
 
-def fixture_server(portal: FixturePortal, port: int = 0) -> LoopbackServer:
-    """A fixture portal served on 127.0.0.1 (crawler/sample_portal/loopback.py)."""
-    return LoopbackServer(portal.route, port)
+def fixture_server(portal: FixturePortal, port: int = 0, host: str = "127.0.0.1") -> LoopbackServer:
+    """A fixture portal served on a loopback address (crawler/sample_portal/loopback.py)."""
+    return LoopbackServer(portal.route, port, host)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -37,17 +37,21 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--portal", required=True, choices=sorted(PORTALS))
     parser.add_argument("--port", type=int, default=0, help="port (0: any free port)")
+    parser.add_argument("--host", default="127.0.0.1", help="a loopback address, e.g. 127.0.0.2")
     args = parser.parse_args(argv)
-    serve_main(fixture_server(PORTALS[args.portal](), args.port))
+    serve_main(fixture_server(PORTALS[args.portal](), args.port, args.host))
 
 
 class FixtureServer(ServerProcess):
     """A fixture portal in a subprocess: `.url`, `.request_log()`, `.clear_log()`, `.stop()`."""
 
-    def __init__(self, portal: str) -> None:
+    def __init__(
+        self, portal: str, host: str = "127.0.0.1", env: dict[str, str] | None = None
+    ) -> None:
         self.portal = portal
         command = [sys.executable, str(Path(__file__).resolve()), "--portal", portal, "--port", "0"]
-        super().__init__(command, f"fixture server {portal!r}")
+        command += ["--host", host]
+        super().__init__(command, f"fixture server {portal!r}", env)
 
 
 if __name__ == "__main__":
