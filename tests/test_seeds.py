@@ -104,3 +104,35 @@ def test_section_and_site_lookup():
 def test_rebased_keeps_paths():
     site = load_seed(REPO_SEEDS / "sample.toml").rebased("http://127.0.0.1:40000")
     assert site.start_urls == ("http://127.0.0.1:40000/zwgk/index.html",)
+
+
+def test_every_county_with_a_portal_has_a_seed():
+    import csv
+
+    from crawler.sites.importer import bundled_csv, site_id_for
+    from crawler.sites.seeds import known_adcodes
+
+    with bundled_csv().open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["portal_url"].strip() or r["zwgk_url"].strip()]
+    assert len(rows) >= 2841
+    valid = [r for r in rows if r["adcode"] in known_adcodes()]
+    assert len(rows) - len(valid) == 4  # the retired 大兴安岭 codes
+    seeds = {s.id: s for s in load_seeds(REPO_SEEDS)}
+    for row in valid:
+        site = seeds[site_id_for(row["adcode"], row["zwgk_url"].strip() or row["portal_url"])]
+        assert site.detect == (not row["zwgk_url"].strip()), site.id
+    assert sum(s.detect for s in seeds.values()) == sum(not r["zwgk_url"].strip() for r in valid)
+
+
+def test_sites_import_writes_home_page_seeds_marked_detect(tmp_path):
+    from crawl_helpers import zwgk
+
+    done = zwgk("sites", "import", "--seeds", str(tmp_path))
+    assert done.returncode == 0 and "4 row(s) skipped" in done.stdout, done.stderr[-2000:]
+    written = sorted(tmp_path.glob("*.toml"))
+    assert len(written) == len(list(REPO_SEEDS.glob("*.toml"))) - 1  # all but sample.toml
+    home_only = load_seed(tmp_path / "110101-bjdch.toml")
+    assert home_only.detect and home_only.start_urls == ("https://www.bjdch.gov.cn/",)
+    assert (tmp_path / "110101-bjdch.toml").read_text("utf-8") == (
+        REPO_SEEDS / "110101-bjdch.toml"
+    ).read_text("utf-8")

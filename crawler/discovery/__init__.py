@@ -2,9 +2,12 @@
 sub-columns of the catalogue tree — for each CMS family county portals run on.
 
 Plain functions over (HTML, URL, site bounds); the spider only turns their answers into
-requests. One module per strategy: generic anchors (plain 下一页 lists), script pagers (TRS,
-Ucap, 集约化), Hanweb jpage/dataproxy, sitemaps. The family is detected from the page; a seed's
-`cms` key overrides detection.
+requests. regions.py finds a page's main list (its items are the column's documents, wherever
+they are filed) apart from its chrome; generic.py splits the links; pagers.py reads script
+pagers and page counts (TRS, Ucap, 集约化, EmpireCMS); listdata.py reads lists held in scripts
+(inline template JSON, the TRS 动静结合 search API) or says why a page needs a browser;
+hanweb.py the jpage/dataproxy; sitemap.py sitemaps. The family is detected from the page; a
+seed's `cms` key overrides detection.
 """
 
 from __future__ import annotations

@@ -27,7 +27,6 @@ TOTAL_RECORD_RE = re.compile(
     r"<totalrecord>\s*(\d+)\s*</totalrecord>|totalRecord\s*[:=]\s*['\"]?(\d+)", re.I
 )
 COLUMN_ID_RE = re.compile(r"/col/col(\d+)/")
-ART_RE = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_(\d+)_\d+\.html$")
 PARAM_RES = {
     key: re.compile(rf"\b{key}\s*[:=]\s*['\"]?([^'\",&\s}})]+)", re.I)
     for key in (
@@ -119,12 +118,6 @@ def proxy_requests(html: str, page_url: str) -> list[ProxyRequest]:
         query = urlencode({"startrecord": start, "endrecord": end, "perpage": perpage})
         found.append(ProxyRequest(urljoin(page_url, f"{PROXY_PATH}?{query}"), form))
     return found
-
-
-def in_columns(url: str, column_ids: set[str]) -> bool:
-    """An article whose URL names one of the section's columns."""
-    match = ART_RE.search(urlsplit(url).path)
-    return bool(match and match[1] in column_ids)
 
 
 def subcolumns(tree: lxml.html.HtmlElement, page_url: str) -> dict[str, str]:

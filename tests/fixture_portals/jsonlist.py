@@ -19,6 +19,7 @@ are 007.html's shell at /jxssthjt/col/colN/content/content_ID.html.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -57,7 +58,12 @@ class Column:
         return f"{SITE}col/{self.code}/"
 
 
-COLUMNS = (Column("col42150", "政策解读", 23, True), Column("col42149", "文件通知", 34, False))
+# ZWGK_FIXTURE_JSONLIST_ITEMS makes the script-filled column longer (benchmarks/render.py)
+SHELL_ITEMS = int(os.environ.get("ZWGK_FIXTURE_JSONLIST_ITEMS", "34"))
+COLUMNS = (
+    Column("col42150", "政策解读", 23, True),
+    Column("col42149", "文件通知", SHELL_ITEMS, False),
+)
 
 UTILS_JS = r"""
 function renderChannelTemplate() {}
