@@ -6,8 +6,8 @@ and the rest load through the jpage proxy:
     POST /module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=45&perpage=15
     col=1&appid=1&webid=1&path=/&columnid=N&sourceContentType=1&unitid=N&webname=…&permissiontype=0
 answering <datastore><totalrecord>N</totalrecord><recordset>… in the same record format.
-Articles live at /art/YYYY/M/D/art_<columnid>_<id>.html, outside /col/: an article belongs to
-the section when its column id is one of the section's columns.
+Articles live at /art/YYYY/M/D/art_<columnid>_<id>.html, outside /col/: every record a section
+column lists is a document of the section, whatever column it is filed under.
 """
 
 from __future__ import annotations
