@@ -1,8 +1,8 @@
 """The document state machine: new, changed, unchanged, deleted, unlisted, restored.
 
-A document is one canonical URL. It gets a new version when its normalised text or one of its
-政务公开 metadata fields changes (never for footer noise: the extractor drops counters and the
-raw metadata dict is not compared). It gets a tombstone (status `deleted` or `unlisted`, and an
+A document is one canonical URL. It gets a new version when its normalised text, one of its
+政务公开 metadata fields or its editorial credits change (never for footer noise: the extractor
+drops counters and the rest of the raw metadata dict is not compared). It gets a tombstone (status `deleted` or `unlisted`, and an
 event with the evidence) when it disappears; a page that comes back is `restored`. Every state
 change is an append-only row of `events`. These functions run inside the writer's transaction.
 """
@@ -13,11 +13,12 @@ import json
 
 import sqlite_utils
 
-from archive.records import DocumentContent, FetchRecord, Gone, utcnow
+from archive.records import DocumentContent, FetchRecord, Gone, credits_of, utcnow
 from archive.search import reindex_document
 
-# the fields whose change makes a new version (with the text); raw label/value pairs and
-# attachments lists are kept on the version but do not by themselves make one
+# the fields whose change makes a new version (with the text and the credits, "credit:*" keys of
+# the metadata JSON); other raw label/value pairs and attachments lists are kept on the version
+# but do not by themselves make one
 TRACKED_FIELDS = (
     "title",
     "publish_date",
@@ -52,7 +53,7 @@ def add_event(
 def _current(db: Db, url: str):
     cols = ", ".join(f"v.{f}" for f in TRACKED_FIELDS)
     return db.execute(
-        f"""SELECT d.id, d.version_count, d.status, v.text_hash, {cols} FROM documents d
+        f"""SELECT d.id, d.version_count, d.status, v.text_hash, {cols}, v.metadata FROM documents d
             LEFT JOIN versions v ON v.id = d.current_version_id WHERE d.url = ?""",
         [url],
     ).fetchone()
@@ -62,6 +63,8 @@ def change_of(row, doc: DocumentContent) -> str | None:
     """What changed between the current version (a _current row) and a new extraction."""
     text = row[3] != doc.text_hash
     metadata = any(row[4 + i] != getattr(doc, f) for i, f in enumerate(TRACKED_FIELDS))
+    stored = json.loads(row[4 + len(TRACKED_FIELDS)] or "{}")
+    metadata = metadata or credits_of(stored) != credits_of(doc.metadata)
     if text and metadata:
         return "text+metadata"
     return "text" if text else "metadata" if metadata else None

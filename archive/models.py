@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from archive.records import credits_of
+
 
 @dataclass(frozen=True)
 class Site:
@@ -89,6 +91,16 @@ class Version:
     text: str
     text_norm: str
     chars: int
+
+    @property
+    def credits(self) -> dict[str, str]:
+        """Editorial credits of this version (责任编辑, 审核, 作者, …), from its metadata."""
+        return credits_of(self.metadata)
+
+    @property
+    def images(self) -> list[dict[str, str]]:
+        """The body's images ({"url", "name", "kind": "image"}), listed with the attachments."""
+        return [a for a in self.attachments if a.get("kind") == "image"]
 
 
 @dataclass(frozen=True)

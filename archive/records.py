@@ -45,6 +45,20 @@ class FetchRecord:
         return None
 
 
+# keys of a version's metadata JSON holding editorial credits ("credit:审核" -> "赵建国"), beside
+# the raw labels ("发布日期") and meta tags ("meta:PubDate")
+CREDIT_PREFIX = "credit:"
+
+
+def credits_of(metadata: dict[str, str]) -> dict[str, str]:
+    """The editorial credits in a version's metadata: {"审核": "赵建国", …}."""
+    return {
+        key.removeprefix(CREDIT_PREFIX): value
+        for key, value in metadata.items()
+        if key.startswith(CREDIT_PREFIX)
+    }
+
+
 @dataclass(frozen=True)
 class DocumentContent:
     """What extraction and normalisation made of a document page."""
@@ -65,8 +79,8 @@ class DocumentContent:
     written_date: str | None = None
     validity: str | None = None
     source: str | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    attachments: tuple[dict[str, str], ...] = ()
+    metadata: dict[str, str] = field(default_factory=dict)  # raw labels, meta:*, credit:*
+    attachments: tuple[dict[str, str], ...] = ()  # {"url", "name"}; body images add "kind": "image"
     title_norm: str | None = None  # the title in simplified script, where the page is traditional
     minhash: bytes | None = None  # near-duplicate signature of text_norm (None for short texts)
     minhash_bands: tuple[int, ...] = ()  # its LSH band keys

@@ -4,10 +4,13 @@
     python benchmarks/extraction_eval.py --json     # the same figures as JSON
     python benchmarks/extraction_eval.py --pin      # rewrite tests/extraction_baseline.json
 
-Pages: the hand-annotated gold pages of tests/data/corpus (gold/*.json + pages/*.html) and the
-seed-text pages of tests/layouts.py (7 documents × modern/table/pinyin layouts). Checks and
-metrics are in tests/extraction_scoring.py (one copy, shared with the gate test): body start/end
-found, boilerplate leaked, metadata exact-match rate, paragraph recall. Plain trafilatura is
+Pages: the hand-annotated gold pages of tests/data/corpus (gold/*.json + pages/*.html), the
+seed-text pages of tests/layouts.py (7 documents × modern/table/pinyin layouts) and the fidelity
+pages of tests/fidelity_pages.py (a website-closure notice, a disclosure guide, credits, titles
+with 破折号 and spaces, a 图解 page of images only, an attachment-only page; × the same layouts).
+Checks and metrics are in tests/extraction_scoring.py (one copy, shared with the gate test): body
+start/end found, boilerplate leaked, metadata exact-match rate, paragraph recall (credits found in
+the metadata count), body images found, image-only pages archived. Plain trafilatura is
 `trafilatura.extract(html, url=…)` with its defaults, its title and date from
 `trafilatura.extract_metadata`; it has no 索引号 or 文号, so those count as misses.
 
@@ -44,6 +47,8 @@ SHORT = {
     "metadata.index_no": "索引号",
     "metadata.doc_no": "文号",
     "paragraph_recall": "para recall",
+    "images": "images",
+    "image_only": "image-only",
 }
 
 
@@ -85,6 +90,8 @@ def page_row(score: scoring.PageScore) -> dict:
         "fields": score.fields,
         "paragraphs": [score.paragraphs_found, score.paragraphs_total],
         "missing_paragraphs": list(score.missing_paragraphs),
+        "images": [score.images_found, score.images_total],
+        "image_only": score.image_only,
     }
 
 
@@ -103,6 +110,13 @@ def print_tables(report: dict, ours: list, theirs: list) -> None:
         print(f"{mine.group + '/' + mine.name:<20} {cell(mine):<24} {cell(other)}")
     print("body: first/last found (Y); leaked: boilerplate strings found / checked;")
     print("meta: exact fields / checked; paras: body paragraphs found as their own line")
+    for name, scores in (("ours", ours), ("plain trafilatura", theirs)):
+        titles = {
+            group: f"{sum(s.fields.get('title', False) for s in scores if s.group == group)}"
+            f"/{sum('title' in s.fields for s in scores if s.group == group)}"
+            for group in scoring.GROUPS
+        }
+        print(f"titles as published ({name}): " + ", ".join(f"{g} {t}" for g, t in titles.items()))
     print()
     groups = report["ours"]["groups"]
     other_groups = report["trafilatura"]["groups"]

@@ -240,7 +240,9 @@ class _Chrome:
 
 def _neighbours(doc: SeedDoc) -> tuple[str, str]:
     docs = seed_docs()
-    i = next(i for i, other in enumerate(docs) if other.key == doc.key)
+    i = next((i for i, other in enumerate(docs) if other.key == doc.key), None)
+    if i is None:  # a page of another set (tests/fidelity_pages.py): no neighbours
+        return "没有了", "没有了"
     prev = docs[i - 1].title if i > 0 else "没有了"
     nxt = docs[i + 1].title if i + 1 < len(docs) else "没有了"
     return prev, nxt
@@ -284,7 +286,7 @@ def _footer_lines(site: Site) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def modern_page(doc: SeedDoc) -> tuple[str, tuple[str, ...]]:
+def modern_page(doc: SeedDoc, body: str | None = None) -> tuple[str, tuple[str, ...]]:
     c = _Chrome()
     site = doc.site
     prev, nxt = _neighbours(doc)
@@ -293,7 +295,7 @@ def modern_page(doc: SeedDoc) -> tuple[str, tuple[str, ...]]:
         f'<li><label>{c(label)}</label><span class="value">{c(value)}</span></li>'
         for label, value in _meta_rows(doc, cn_dates=False)
     )
-    paragraphs = "\n".join(
+    paragraphs = body or "\n".join(
         f'<p style="text-indent: 2em;">{html.escape(p, quote=False)}</p>' for p in doc.paragraphs
     )
     related = "".join(
@@ -339,7 +341,7 @@ def modern_page(doc: SeedDoc) -> tuple[str, tuple[str, ...]]:
     return page, tuple(c.pieces)
 
 
-def table_page(doc: SeedDoc) -> tuple[str, tuple[str, ...]]:
+def table_page(doc: SeedDoc, body: str | None = None) -> tuple[str, tuple[str, ...]]:
     c = _Chrome()
     site = doc.site
     prev, nxt = _neighbours(doc)
@@ -356,7 +358,7 @@ def table_page(doc: SeedDoc) -> tuple[str, tuple[str, ...]]:
         + "</tr>"
         for i in range(0, len(rows), 2)
     )
-    body = "<br>\n".join(
+    body = body or "<br>\n".join(
         f"&nbsp;&nbsp;&nbsp;&nbsp;{html.escape(p, quote=False)}" for p in doc.paragraphs
     )
     y, m, d = doc.publish_date.split("-")
@@ -414,7 +416,7 @@ def table_page(doc: SeedDoc) -> tuple[str, tuple[str, ...]]:
     return page, tuple(c.pieces)
 
 
-def pinyin_page(doc: SeedDoc) -> tuple[str, tuple[str, ...]]:
+def pinyin_page(doc: SeedDoc, body: str | None = None) -> tuple[str, tuple[str, ...]]:
     c = _Chrome()
     site = doc.site
     prev, nxt = _neighbours(doc)
@@ -423,7 +425,9 @@ def pinyin_page(doc: SeedDoc) -> tuple[str, tuple[str, ...]]:
         f'<tr><td class="mc">{c(label)}</td><td class="nr">{c(value)}</td></tr>'
         for label, value in _meta_rows(doc, cn_dates=False)
     )
-    paragraphs = "\n".join(f"<p>　　{html.escape(p, quote=False)}</p>" for p in doc.paragraphs)
+    paragraphs = body or "\n".join(
+        f"<p>　　{html.escape(p, quote=False)}</p>" for p in doc.paragraphs
+    )
     related = "".join(
         f'<li><a href="/zwgk/{i}.html" target="_blank">{c(name)}</a><span>{c(day)}</span></li>'
         for i, (name, day) in enumerate(_related(doc))

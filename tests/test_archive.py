@@ -150,3 +150,26 @@ def test_a_site_failing_runs_in_a_row_is_flagged(writer, tmp_path):
     writer.finish_run(run, "finished", "finished")
     with read.open_archive(tmp_path / "a.db") as arc:
         assert arc.failing_sites(1) == {}
+
+
+def test_a_credit_change_makes_a_metadata_version_other_raw_labels_do_not(writer, tmp_path):
+    from dataclasses import replace
+
+    from crawler.history.diff import changed_fields
+
+    run = writer.start_run("s1", "manual", "t")
+    u = "http://a.example/zwgk/t2.html"
+    first = replace(doc(u, "第一段"), metadata={"浏览次数": "12", "credit:审核": "赵建国"})
+    assert writer.record_page(run, fetch(u), first).document == "new"
+    counter = replace(first, metadata={"浏览次数": "13", "credit:审核": "赵建国"})
+    assert writer.record_page(run, fetch(u), counter).document == "unchanged"
+    reviewer = replace(first, metadata={"浏览次数": "13", "credit:审核": "王红"})
+    out = writer.record_page(run, fetch(u), reviewer)
+    assert (out.document, out.version_no) == ("changed", 2)
+    with read.open_archive(tmp_path / "a.db") as arc:
+        old, new = arc.history(u)
+    assert new.change == "metadata" and (old.credits, new.credits) == (
+        {"审核": "赵建国"},
+        {"审核": "王红"},
+    )
+    assert changed_fields(old, new) == [("credits.审核", "赵建国", "王红")]

@@ -2,7 +2,8 @@
 
 Every corpus page is in manifest.json and in the provenance table with its repository, path,
 commit and sha256, and its bytes still hash to that sha256; every gold file annotates a page the
-manifest marks as gold; every seed text is listed with its sha256.
+manifest marks as gold and lists paragraphs; every seed text and every fidelity text is listed
+with its sha256.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ import hashlib
 import json
 
 import pytest
-from testdata import GOLD, MANIFEST, PAGES, PROVENANCE, SEED_TEXTS
+from testdata import FIDELITY_TEXTS, GOLD, MANIFEST, PAGES, PROVENANCE, SEED_TEXTS
 
 ENTRIES = {entry["file"]: entry for entry in json.loads(MANIFEST.read_text(encoding="utf-8"))}
 PAGE_FILES = sorted(PAGES.glob("*.html"))
 SEED_FILES = sorted(SEED_TEXTS.glob("*.txt"))
+TEXT_FILES = SEED_FILES + sorted(FIDELITY_TEXTS.glob("*.txt"))
 # parametrizing over an empty list would collect no case and pass: fail at collection instead
 assert PAGE_FILES, f"no corpus pages in {PAGES}"
 assert SEED_FILES, f"no seed texts in {SEED_TEXTS}"
+assert TEXT_FILES != SEED_FILES, f"no fidelity texts in {FIDELITY_TEXTS}"
 
 
 def sha256(data: bytes) -> str:
@@ -66,10 +69,18 @@ def test_gold_files_annotate_the_pages_marked_gold():
     assert gold == {name for name, entry in ENTRIES.items() if entry.get("gold")}
 
 
-def test_seed_texts_match_their_provenance_sha256():
+def test_gold_files_list_the_main_content_paragraphs():
+    for path in sorted(GOLD.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        paragraphs = gold.get("paragraphs")
+        assert paragraphs and all(isinstance(p, str) and p.strip() for p in paragraphs), path.name
+        assert gold["body_first"] in paragraphs[0], f"{path.name}: not from body_first on"
+
+
+def test_texts_match_their_provenance_sha256():
     rows = provenance_rows()
-    for path in SEED_FILES:
+    for path in TEXT_FILES:
         row = rows.get(path.name)
         assert row is not None, f"{path.name} is not in {PROVENANCE.name}"
         assert row[-1] == sha256(path.read_bytes()), f"{path.name} differs from {PROVENANCE.name}"
-    assert {name for name in rows if name.endswith(".txt")} == {path.name for path in SEED_FILES}
+    assert {name for name in rows if name.endswith(".txt")} == {path.name for path in TEXT_FILES}

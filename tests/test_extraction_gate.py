@@ -64,15 +64,23 @@ def test_no_score_below_its_pinned_value(cases, baseline, capsys):
 
 
 def test_acceptance_floors_are_pinned(baseline):
-    """The issue's acceptance, as pinned: perfect on the gold pages (no must_not_contain string,
-    body start/end, every metadata field) and on the layout pages (every paragraph, no leak)."""
+    """The issues' acceptance, as pinned: perfect on the gold pages (no must_not_contain string,
+    body start/end, every metadata field, every paragraph), on the layout pages (every paragraph,
+    no leak) and on the fidelity pages (every paragraph or its credit, titles as published, every
+    body image, the image-only page archived as a document, no leak)."""
     scores = baseline["scores"]
     for name in (
         "gold/body_first",
         "gold/body_last",
         "gold/boilerplate_clean",
         "gold/metadata",
+        "gold/paragraph_recall",
         "layouts/paragraph_recall",
         "layouts/boilerplate_clean",
+        "fidelity/paragraph_recall",
+        "fidelity/metadata.title",
+        "fidelity/boilerplate_clean",
+        "fidelity/images",
+        "fidelity/image_only",
     ):
         assert scores[name] == 1.0, name

@@ -149,8 +149,9 @@ def test_reextract_after_a_rule_change_versions_only_affected_documents(
     assert reextract(str(db))["unchanged"] == total  # same extractor: nothing new
     # a new rule: drop the "各位代表：" salutation lines
     rule = re.compile(r"^各位代表")
+    trim = boilerplate.trim_chrome
     monkeypatch.setattr(
-        boilerplate, "_BOILERPLATE_LINE_RES", (*boilerplate._BOILERPLATE_LINE_RES, rule)
+        boilerplate, "trim_chrome", lambda lines: [x for x in trim(lines) if not rule.match(x)]
     )
     monkeypatch.setattr(content, "EXTRACTOR_VERSION", "zwgk-extract/test-rule")
     counts = reextract(str(db))

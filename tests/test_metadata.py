@@ -1,9 +1,8 @@
-"""Visible 政务公开 metadata: date normalisation, label parsing, titles."""
+"""Visible 政务公开 metadata: date normalisation, label parsing."""
 
 import pytest
 
 from crawler.extract.metadata import (
-    clean_title,
     date_after_title,
     fields_from_labels,
     is_metadata_line,
@@ -124,28 +123,3 @@ def test_date_after_title():
     lines = ["首页", "习近平主持召开座谈会", "来源：新华社", "作者：", "2023-12-01 14:43", "正文"]
     assert date_after_title(lines, "习近平主持召开座谈会") == "2023-12-01 14:43"
     assert date_after_title(lines, "别的标题") is None
-
-
-@pytest.mark.parametrize(
-    ("raw", "title"),
-    [
-        (
-            "万载县2022年国民经济和社会发展统计公报 | 万载县人民政府",
-            "万载县2022年国民经济和社会发展统计公报",
-        ),
-        ("2023年法治政府工作报告 _ 万载县人民政府", "2023年法治政府工作报告"),
-        ("万载县人民政府 | 万载县2015年统计公报", "万载县2015年统计公报"),
-        ("关于印发某某办法的通知-方城县人民政府", "关于印发某某办法的通知"),
-        # old table-layout portals: "<site>--<title>"
-        ("万载县人民政府--2021年政府工作报告", "2021年政府工作报告"),
-        ("1-10月德清县固定资产投资结构趋稳趋优", "1-10月德清县固定资产投资结构趋稳趋优"),
-        (
-            "调整2007\u3000年末国债余额限额的决议__2007年第23号国务院公报_中国政府网",
-            "调整2007年末国债余额限额的决议",
-        ),
-        ("首页", None),
-        ("万载县人民政府", None),
-    ],
-)
-def test_clean_title(raw, title):
-    assert clean_title(raw, ["万载县人民政府"]) == title

@@ -45,3 +45,23 @@ def test_hash_changes_with_content():
     assert (
         n.normalise("一、 工作回顾").content_hash == n.normalise("一、\u3000工作回顾").content_hash
     )
+
+
+def test_title_key_folds_spaces_next_to_chinese_only():
+    from crawler.text.normalise import title_key
+
+    assert title_key("河南15部门联合出台实施意见  “多证合一”改革再升级") == (
+        "河南15部门联合出台实施意见“多证合一”改革再升级"
+    )
+    assert title_key("Open  Data 开放数据") == "Open Data开放数据"
+
+
+def test_title_norm_is_the_search_key_only_when_it_differs():
+    normaliser = Normaliser()
+    spaced = normaliser.normalise("正文", "实施意见 “多证合一”改革再升级")
+    assert spaced.title_norm == "实施意见“多证合一”改革再升级"
+    assert normaliser.normalise("正文", "实施意见").title_norm is None
+    traditional = normaliser.normalise(
+        "鐵絲塘鎮黨委以習近平新時代中國特色社會主義思想為指導", "鐵絲塘鎮 工作總結"
+    )
+    assert traditional.title_norm == "铁丝塘镇工作总结"

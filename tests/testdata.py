@@ -4,7 +4,8 @@ each file came from). Every test, fixture and benchmark takes its paths from her
 - ``PAGES``: saved pages of real portals, byte for byte (``CORPUS / "pages"``, NNN.html);
 - ``GOLD``: hand annotations of the article pages (``CORPUS / "gold"``, NNN.json);
 - ``MANIFEST``: each page's origin and sha256 (``CORPUS / "manifest.json"``);
-- ``SEED_TEXTS``: the five real 政务公开 report texts the project was created from.
+- ``SEED_TEXTS``: the five real 政务公开 report texts the project was created from;
+- ``FIDELITY_TEXTS``: texts written for the extraction-fidelity pages (tests/fidelity_pages.py).
 """
 
 from __future__ import annotations
@@ -17,4 +18,5 @@ PAGES = CORPUS / "pages"
 GOLD = CORPUS / "gold"
 MANIFEST = CORPUS / "manifest.json"
 SEED_TEXTS = DATA / "seed-texts"
+FIDELITY_TEXTS = DATA / "fidelity"
 PROVENANCE = DATA / "PROVENANCE.md"

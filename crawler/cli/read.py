@@ -82,6 +82,8 @@ def history(url: str, db_path: str) -> None:
             click.echo(
                 f"  v{v.version_no}  {v.created_at}  {v.chars:>7} chars  {v.publish_date or '-':<10}  {v.title or ''}"
             )
+            if v.credits:
+                click.echo("      " + "  ".join(f"{k}：{value}" for k, value in v.credits.items()))
 
 
 @click.command()

@@ -1,8 +1,9 @@
 """The 政务公开 cleaning rules, all in one place.
 
 Two kinds of rule: elements removed from the parsed page before the body is read (by tag, by
-class/id, by what their text says), and lines dropped from the body text afterwards (footer lines
-with 备案号 / 网站标识码, breadcrumbs, print/close widgets, visit counters).
+class/id, by what their text says), and lines of chrome dropped from the body text afterwards
+(footer lines with 备案号 / 网站标识码 / 主办, breadcrumbs, print/close widgets, visit counters) —
+by position: only at the body's edges, never from inside the document because of a word.
 Bump EXTRACTOR_VERSION in crawler/extract/extractor.py when a rule changes.
 """
 
@@ -128,14 +129,12 @@ PROSE_MIN_CHARS = 120
 # lines longer than this are body prose even when they mention 版权所有 or 备案号
 BOILERPLATE_LINE_MAX = 160
 
-# lines of body text that are site boilerplate
-_BOILERPLATE_LINE_RES: tuple[re.Pattern[str], ...] = tuple(
+# Lines of page chrome that reach the body text. They are dropped only at the body's edges (the
+# header lines before the document, the footer after it), never from inside it: a notice that
+# quotes a 网站标识码 or a guide that lists the office's 联系电话 keeps its lines.
+_WIDGET_LINE_RES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(pattern)
     for pattern in (
-        r"ICP\s*备|ICP\s*证|公网安备|公安备案|备案号|备案序号",
-        r"(?:政府)?网站标识码|网站识别码",
-        r"^\s*(?:主办单位|主办|承办单位|承办|协办|技术支持|运行维护单位|运维单位|维护单位)\s*[:：]",
-        r"版权所有|Copyright|©",
         r"扫一扫.{0,12}(?:手机|移动端)",
         r"^\s*(?:浏览次数|浏览量|访问量|访问次数|阅读次数|点击数|点击量|点击率)\s*[:：]",
         r"(?:浏览次数|访问量|点击数|阅读次数)\s*[:：]\s*\d*\s*$",
@@ -147,15 +146,33 @@ _BOILERPLATE_LINE_RES: tuple[re.Pattern[str], ...] = tuple(
         r"^\s*字号\s*[:：]?\s*[【\[]?\s*大",
         r"^\s*(?:上一篇|下一篇|上一条|下一条)\s*[:：]",
         r"^\s*(?:网站地图|联系我们|网站声明|隐私声明|关于我们)(?:\s*[|｜丨]\s*\S+)*\s*$",
-        r"^[^。；]{0,40}地址\s*[:：][^。；]{0,60}(?:邮编|电话|邮政编码)\s*[:：][^。；]*$",
-        r"^\s*(?:邮编|邮政编码)\s*[:：]\s*\d{6}",
-        r"^\s*(?:责任编辑|编辑|校对|审核)\s*[:：]\s*\S{0,12}\s*$",
-        r"Produced By|大汉版通|中文域名\s*[:：]",
         r"^\s*分享到\s*[:：]?",
         r"最佳浏览效果|分辨率.{0,20}浏览器",
         r"您访问的链接即将离开",
+        r"Produced By|大汉版通",
     )
 )
+# the site's identity in its footer: chrome after the document, unless the line is a sentence
+_FOOTER_LINE_RES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"ICP\s*备|ICP\s*证|公网安备|公安备案|备案号|备案序号",
+        r"(?:政府)?网站标识码|网站识别码",
+        r"^\s*(?:主办单位|主办|承办单位|承办|协办|技术支持|运行维护单位|运维单位|维护单位)\s*[:：]",
+        r"版权所有|Copyright|©",
+        r"中文域名\s*[:：]",
+    )
+)
+# contact lines: a footer's when they sit with its identity lines, a document's otherwise
+_CONTACT_LINE_RES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"^[^。；]{0,40}地址\s*[:：][^。；]{0,60}(?:邮编|电话|邮政编码)\s*[:：][^。；]*$",
+        r"^\s*(?:邮编|邮政编码)\s*[:：]\s*\d{6}",
+        r"^\s*(?:联系|值班|举报|咨询|服务|监督)?电话\s*[:：][\d\s()（）+-]{7,}",
+    )
+)
+_PROSE_RE = re.compile(r"[。，；！？]")
 
 
 def _is_furniture_attr(value: str | None) -> bool:
@@ -272,13 +289,44 @@ def remove(el: HtmlElement) -> None:
     parent.remove(el)
 
 
-def is_boilerplate_line(line: str) -> bool:
-    """True for a line of site furniture that must not be in the body text (never a long one)."""
-    if len(line) > BOILERPLATE_LINE_MAX:
-        return False
-    return any(pattern.search(line) for pattern in _BOILERPLATE_LINE_RES)
+def _matches(line: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
+    return len(line) <= BOILERPLATE_LINE_MAX and any(p.search(line) for p in patterns)
 
 
-def filter_lines(lines: list[str]) -> list[str]:
-    """The body lines without boilerplate lines."""
-    return [line for line in lines if not is_boilerplate_line(line)]
+def line_kind(line: str) -> str | None:
+    """What a line of page chrome is: "widget" (print/close bar, breadcrumb, counter, QR code),
+    "footer" (备案号, 网站标识码, 主办, 版权) or "contact" (地址, 邮编, 电话); None for anything
+    else, including any sentence that merely mentions one of those words."""
+    if _matches(line, _WIDGET_LINE_RES):
+        return "widget"
+    if _PROSE_RE.search(line):
+        return None
+    if _matches(line, _FOOTER_LINE_RES):
+        return "footer"
+    if _matches(line, _CONTACT_LINE_RES):
+        return "contact"
+    return None
+
+
+def is_chrome_line(line: str) -> bool:
+    """True for a line that would be page chrome at the edge of a body."""
+    return line_kind(line) is not None
+
+
+def trim_chrome(lines: list[str]) -> list[str]:
+    """The body lines without the page chrome at their edges: widget lines before the document;
+    after it, the run of chrome lines from its first widget or footer line on (contact lines
+    just before that run, with no footer line of their own, are the document's: a guide that
+    ends with the office's address)."""
+    start = 0
+    while start < len(lines) and line_kind(lines[start]) == "widget":
+        start += 1
+    end = len(lines)
+    block = end
+    while block > start and line_kind(lines[block - 1]) is not None:
+        block -= 1
+    for i in range(block, end):
+        if line_kind(lines[i]) != "contact":
+            end = i
+            break
+    return lines[start:end]

@@ -1,13 +1,12 @@
-"""Extraction stage: one fetched HTML page -> clean body text, 政务公开 metadata, attachments.
+"""Extraction stage: one fetched HTML page -> body text, 政务公开 metadata, credits, files.
 
 parse -> drop junk (scripts, hidden elements, extension junk) -> read metadata (meta tags and the
-visible label/value lines, crawler/extract/metadata.py) -> find the body -> drop page furniture
-(crawler/extract/boilerplate.py) -> body lines -> drop boilerplate lines.
-
-The body: the content container of a known CMS (Ucap <ucapcontent>, TRS_Editor, Hanweb
-ContentStart, …) is read directly; on other templates trafilatura finds the body paragraphs and the
-smallest element holding them all is read. Reading the element ourselves keeps every paragraph on
-its own line (short ones such as "各位代表：" too) and data-table rows as "a | b | c" lines.
+visible label/value lines, metadata.py) and the title (titles.py) -> find the body (body.py) ->
+drop page furniture (boilerplate.py) -> body lines (lines.py) -> editorial credits at the body's
+edges into metadata (credits.py) -> chrome lines at the body's edges dropped (boilerplate.py).
+Nothing inside the body is dropped because of a word it contains. A body of images only (a 图解
+page) keeps what text it has: captions, alt texts, else its title; its images are listed
+(images.py) so the crawl can download them like attachments.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -27,48 +26,27 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.discovery.urls import is_attachment_url
 from crawler.exceptions import ExtractionError
-from crawler.extract import boilerplate, metadata
+from crawler.extract import body, boilerplate, credits, images, metadata, titles
+from crawler.extract.lines import tree_lines
 from crawler.text.normalise import fold_space
 
-EXTRACTOR_VERSION = f"zwgk-extract/2 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"zwgk-extract/3 trafilatura/{trafilatura.__version__}"
 
-# content containers of the CMS families seen on county portals, most specific first
-CONTAINER_XPATHS = (
-    "//ucapcontent",
-    "//*[@id='UCAP-CONTENT']",
-    "//meta[@name='ContentStart']/..",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_UEDITOR ')]",
-    "//*[@id='zoom' or @id='Zoom' or @id='zoomcon' or @id='fontzoom']",
-)
-MIN_CONTAINER_CHARS = 20
 MIN_ANCHOR_CHARS = 10
 HEAD_LINE_CHARS = 60  # lines before the first longer one are title/info lines
-_BLOCK_TAG_NAMES = (
-    "address article aside blockquote body caption center dd div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table "
-    "tbody tfoot thead td th tr ul ucapcontent"
-)
-BLOCK_TAGS = frozenset(_BLOCK_TAG_NAMES.split())
-_BLOCK_STYLE_RE = re.compile(r"display\s*:\s*(?:block|flex|list-item|table)", re.IGNORECASE)
-_NEWLINE_IN_CJK_RE = re.compile(
-    r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t\r]*\n\s*(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])"
-)
-_NO_SPACE_RE = re.compile(r"[\s\u00a0\u3000\\]+")
 _HTML_HINT_RE = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|p|table|meta|title)\b", re.I)
-MAX_DATA_CELL_CHARS = 300
 
 
 @dataclass(frozen=True)
 class Attachment:
     url: str  # absolute URL
-    name: str  # link text (or file name)
+    name: str  # link text (or file name); for an image, its alt text or caption
 
 
 @dataclass(frozen=True)
 class Extracted:
     url: str
-    title: str | None
+    title: str | None  # as published: its words and (single) spaces
     text: str  # one paragraph per line; data-table rows as "a | b | c"
     publish_date: str | None  # ISO YYYY-MM-DD
     publish_date_raw: str | None  # as on the page
@@ -81,11 +59,15 @@ class Extracted:
     source: str | None  # 来源
     metadata_raw: dict[str, str]  # visible label -> raw value; "meta:<name>" -> meta tag value
     attachments: tuple[Attachment, ...]
+    credits: dict[str, str] = field(default_factory=dict)  # 责任编辑/审核/作者/… -> name(s)
+    images: tuple[Attachment, ...] = ()  # the body's images, in page order
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["attachments"] = [{"url": a.url, "name": a.name} for a in self.attachments]
+        data["images"] = [{"url": a.url, "name": a.name} for a in self.images]
         data["metadata_raw"] = dict(self.metadata_raw)
+        data["credits"] = dict(self.credits)
         return data
 
 
@@ -142,12 +124,12 @@ class Extractor:
     def _extract(self, tree: HtmlElement, url: str) -> Extracted:
         boilerplate.drop_junk(tree)
         meta = metadata.meta_tags(tree)
-        body = tree.find("body")
-        container = find_container(tree)
-        page_lines = tree_lines(body, skip=container)
+        base = base_url(tree, url)
+        container = body.find_container(tree, base)
+        page_lines = tree_lines(tree.find("body"), skip=container)
         labels = metadata.parse_labels(page_lines)
         fields = metadata.fields_from_labels(labels)
-        title = metadata.find_title(tree, meta)
+        title = titles.find_title(tree, meta)
 
         raw: dict[str, str] = dict(labels)
         used_meta = [
@@ -166,13 +148,21 @@ class Extractor:
             date_raw = used_meta[1][1]
         source = fields["source"] or (used_meta[2][1] if used_meta[2] else None)
 
+        heading = titles.title_element(tree, title)
         boilerplate.drop_furniture(tree, keep=container)
-        attachments = find_attachments(tree, base_url(tree, url))
-        if container is not None:
-            lines = tree_lines(container)
-        else:
-            lines = self._located_body_lines(tree, title)
-        lines = _without_leading_title(boilerplate.filter_lines(lines), title)
+        attachments = find_attachments(tree, base)
+        holder, lines = container, []
+        if holder is None:
+            holder, lines = self._locate_body(tree, title)
+        lines, found = _body_lines(holder, lines, title, located=container is None)
+        if not lines and container is None:  # no paragraphs: a body of images or files only
+            media = body.media_holder(heading, base)
+            if media is not None:
+                holder = media
+                lines, found = _body_lines(holder, [], title, located=True)
+        pictures = images.body_images(holder, base) if holder is not None else ()
+        if not lines and title and date_raw and (pictures or attachments):
+            lines = images.image_lines(pictures) or [title]  # a 图解 page: what text it has
         return Extracted(
             url=url,
             title=title,
@@ -188,32 +178,47 @@ class Extractor:
             source=source,
             metadata_raw=raw,
             attachments=attachments,
+            credits=credits.merge(found, credits.credits_in_labels(labels)),
+            images=tuple(Attachment(p.url, p.name) for p in pictures),
         )
 
-    def _located_body_lines(self, tree: HtmlElement, title: str | None) -> list[str]:
-        """Body lines of a page without a known container: trafilatura picks the paragraphs, we
-        read the smallest element holding them all (or trafilatura's own text, failing that)."""
+    def _locate_body(
+        self, tree: HtmlElement, title: str | None
+    ) -> tuple[HtmlElement | None, list[str]]:
+        """The body of a page without a known container: trafilatura picks the paragraphs and
+        the smallest element holding them all is read (or trafilatura's own text, failing that)."""
         document = trafilatura.bare_extraction(tree, options=self._options)
         if document is None or not document.text:
-            return []
+            return None, []
         text_lines = [fold_space(line) for line in document.text.split("\n")]
         pieces = (piece.strip() for line in text_lines for piece in line.split("|"))
         anchors = [
             piece
             for piece in pieces
             if len(piece) >= MIN_ANCHOR_CHARS
-            and piece != title
+            and not titles.same_title(piece, title)
             and not metadata.is_metadata_line(piece)
-            and not boilerplate.is_boilerplate_line(piece)
+            and not boilerplate.is_chrome_line(piece)
         ]
-        holder = _common_holder(tree, anchors)
+        holder = body.common_holder(tree, anchors)
         if holder is not None and holder.tag not in ("body", "html"):
-            lines = tree_lines(holder)
-        else:
-            lines = [
-                _markdown_row(line) for line in text_lines if line and not _RULE_RE.match(line)
-            ]
-        return _strip_metadata_edges(lines)
+            return holder, []
+        lines = [_markdown_row(line) for line in text_lines if line and not _RULE_RE.match(line)]
+        return None, lines
+
+
+def _body_lines(
+    holder: HtmlElement | None, lines: list[str], title: str | None, located: bool
+) -> tuple[list[str], dict[str, str]]:
+    """The document's lines (from ``holder``, else ``lines``) and the credits at their edges;
+    without the title heading, the label/value lines around a located body and the chrome at
+    the body's edges."""
+    if holder is not None:
+        lines = tree_lines(holder)
+    lines, found = credits.take_credits(lines)
+    if located:
+        lines = _strip_metadata_edges(lines)
+    return _without_leading_title(boilerplate.trim_chrome(lines), title), found
 
 
 _RULE_RE = re.compile(r"^\|?\s*:?-{3,}")
@@ -222,7 +227,7 @@ _RULE_RE = re.compile(r"^\|?\s*:?-{3,}")
 def _without_leading_title(lines: list[str], title: str | None) -> list[str]:
     """Without the title heading where it was read with the body (title is a field of its own)."""
     start = 0
-    while title and start < len(lines) and metadata.clean_title(lines[start]) == title:
+    while title and start < len(lines) and titles.same_title(lines[start], title):
         start += 1
     return lines[start:]
 
@@ -249,55 +254,9 @@ def _strip_metadata_edges(lines: list[str]) -> list[str]:
     ]
 
 
-def _common_holder(tree: HtmlElement, anchors: list[str]) -> HtmlElement | None:
-    """The deepest element that holds every anchor paragraph."""
-    leaves = [
-        (el, _NO_SPACE_RE.sub("", el.text_content()))
-        for el in tree.iter()
-        if isinstance(el.tag, str) and el.tag in BLOCK_TAGS and not _has_block_child(el)
-    ]
-    paths: list[list[HtmlElement]] = []
-    cursor = 0
-    for anchor in anchors:
-        snippet = _NO_SPACE_RE.sub("", anchor)[:60]
-        order = list(range(cursor, len(leaves))) + list(range(cursor))
-        for index in order:
-            if snippet in leaves[index][1]:
-                cursor = index
-                el = leaves[index][0]
-                paths.append([*reversed(list(el.iterancestors())), el])
-                break
-    if not paths:
-        return None
-    common = paths[0]
-    for path in paths[1:]:
-        depth = 0
-        while depth < min(len(common), len(path)) and common[depth] is path[depth]:
-            depth += 1
-        common = common[:depth]
-    return common[-1] if common else None
-
-
-def _has_block_child(el: HtmlElement) -> bool:
-    return any(
-        isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in el.iterdescendants()
-    )
-
-
 def base_url(tree: HtmlElement, url: str) -> str:
     base = tree.find(".//base[@href]")
     return urljoin(url, base.get("href").strip()) if base is not None else url
-
-
-def find_container(tree: HtmlElement) -> HtmlElement | None:
-    """The body container of a known CMS template, if the page has one with text in it."""
-    for xpath in CONTAINER_XPATHS:
-        candidates = [(len(el.text_content().strip()), el) for el in tree.xpath(xpath)]
-        if candidates:
-            size, best = max(candidates, key=lambda pair: pair[0])
-            if size >= MIN_CONTAINER_CHARS:
-                return best
-    return None
 
 
 def find_attachments(tree: HtmlElement, base: str) -> tuple[Attachment, ...]:
@@ -314,62 +273,3 @@ def find_attachments(tree: HtmlElement, base: str) -> tuple[Attachment, ...]:
         name = fold_space(link.text_content()) or unquote(parts.path.rsplit("/", 1)[-1])
         found.setdefault(absolute, Attachment(url=absolute, name=name))
     return tuple(found.values())
-
-
-def tree_lines(root: HtmlElement, skip: HtmlElement | None = None) -> list[str]:
-    """The visible text under ``root`` as lines: one per block element or <br>, data-table rows
-    as cells joined with " | "; ``skip`` (and what is under it) is left out."""
-    parts: list[str] = []
-    _walk(root, parts, skip)
-    lines = (fold_space(line) for line in "".join(parts).split("\n"))
-    return [line for line in lines if line]
-
-
-def _inline(text: str) -> str:
-    return _NEWLINE_IN_CJK_RE.sub("", text).replace("\n", " ")
-
-
-def _walk(el: HtmlElement, parts: list[str], skip: HtmlElement | None) -> None:
-    if el is skip or not isinstance(el.tag, str):
-        return
-    tag = el.tag
-    if tag == "br":
-        parts.append("\n")
-        return
-    if tag == "table" and _is_data_table(el):
-        parts.append("\n")
-        for row in _rows(el):
-            cells = [" ".join(tree_lines(cell, skip)) for cell in row if cell.tag in ("td", "th")]
-            if any(cells):
-                parts.append(metadata.CELL_SEP.join(cells) + "\n")
-        return
-    block = tag in BLOCK_TAGS or bool(_BLOCK_STYLE_RE.search(el.get("style") or ""))
-    if block:
-        parts.append("\n")
-    if el.text:
-        parts.append(_inline(el.text))
-    for child in el:
-        _walk(child, parts, skip)
-        if child.tail:
-            parts.append(_inline(child.tail))
-    if block:
-        parts.append("\n")
-
-
-def _rows(table: HtmlElement) -> list[HtmlElement]:
-    return [row for row in table.iter("tr") if next(row.iterancestors("table"), None) is table]
-
-
-def _is_data_table(table: HtmlElement) -> bool:
-    """A table of data (kept as rows), not a layout table holding paragraphs (read as blocks)."""
-    rows = _rows(table)
-    if not rows or any(inner is not table for inner in table.iter("table")):
-        return False
-    if max(sum(1 for cell in row if cell.tag in ("td", "th")) for row in rows) < 2:
-        return False
-    for cell in table.iter("td", "th"):
-        if len(cell.text_content()) > MAX_DATA_CELL_CHARS:
-            return False
-        if sum(1 for _ in cell.iter("p", "div", "br", "li")) > 2:
-            return False
-    return True

@@ -1,8 +1,8 @@
-"""The visible 政务公开 metadata of a page: labels such as 索引号 / 发布机构 / 发布日期, dates, title.
+"""The visible 政务公开 metadata of a page: labels such as 索引号 / 发布机构 / 发布日期, and dates.
 
 Label parsing works on plain values: the page already turned into text lines by
-crawler/extract/extractor.py (table cells joined with " | "). Only meta_tags and find_title read the
-parsed page.
+crawler/extract/extractor.py (table cells joined with " | "). Only meta_tags reads the parsed
+page. The title is crawler/extract/titles.py's, editorial credits crawler/extract/credits.py's.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from lxml.html import HtmlElement
 
-from crawler.text.normalise import fold_space
+from crawler.extract.credits import CREDIT_LABELS
 
 # field -> labels that fill it, best first. A label may appear on the page with spaces between
 # its characters ("索 引 号") and with an ASCII or full-width colon.
@@ -56,9 +56,7 @@ OTHER_LABELS: tuple[str, ...] = (
     "体裁分类",
     "主题词",
     "关键词",
-    "作者",
-    "责任编辑",
-    "编辑",
+    *CREDIT_LABELS,
     "浏览次数",
     "浏览量",
     "访问量",
@@ -107,13 +105,6 @@ _DATE_RE = re.compile(
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?!\d)")
 _LEADING_DATE_RE = re.compile(r"\s*" + _DATE_RE.pattern)
 _DATETIME_ONLY_RE = re.compile(_LEADING_DATE_RE.pattern + r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*")
-
-_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-_SPACE_NEAR_CJK_RE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
-_STRONG_SPLIT_RE = re.compile(r"\s*(?:_+|\||｜|——|[-－—–]{2,}|\s[-－—–]+\s)\s*")
-_WEAK_SUFFIX_RE = re.compile(r"(?P<title>.*\S)\s*[-－—–]\s*(?P<site>[^-－—–\s]+)")
-_WEAK_PREFIX_RE = re.compile(r"(?P<site>[^-－—–\s]+)\s*[-－—–]\s*(?P<title>\S.*)")
-_SITE_NAME_RE = re.compile(r"(人民政府|政府|政府网|网|网站|门户网站|门户|管委会|委员会|平台)$")
 
 
 def normalise_date(raw: str | None) -> str | None:
@@ -224,9 +215,9 @@ def date_after_title(lines: list[str], title: str | None, window: int = 6) -> st
     """A date printed without a label just under the title ('2023-12-01 14:43'), raw."""
     if not title:
         return None
-    target = fold_space(title)
+    target = "".join(title.split())
     for i, line in enumerate(lines):
-        if fold_space(line) != target:
+        if "".join(line.split()) != target:
             continue
         for following in lines[i + 1 : i + 1 + window]:
             match = _LEADING_DATE_RE.match(following)
@@ -247,36 +238,6 @@ def meta_value(meta: Mapping[str, str], names: Iterable[str]) -> tuple[str, str]
     return None
 
 
-def _site_like(part: str, sites: set[str]) -> bool:
-    return part in sites or (len(part) <= 20 and bool(_SITE_NAME_RE.search(part)))
-
-
-def clean_title(text: str | None, site_names: Iterable[str] = ()) -> str | None:
-    """A title without the site name around it and without spaces next to Chinese characters.
-
-    '万载县2022年…统计公报 | 万载县人民政府' -> '万载县2022年…统计公报'
-    """
-    if not text:
-        return None
-    text = fold_space(text)
-    sites = {fold_space(name) for name in site_names if name and name.strip()}
-    parts = [part for part in _STRONG_SPLIT_RE.split(text) if part]
-    kept = [part for part in parts if not _site_like(part, sites)]
-    if kept:
-        text = max(kept, key=len)
-    # a bare hyphen may belong to the title ("1-10月…"): only cut off a site name after it
-    match = _WEAK_SUFFIX_RE.match(text)
-    if match and _site_like(match["site"], sites):
-        text = match["title"]
-    match = _WEAK_PREFIX_RE.match(text)
-    if match and _site_like(match["site"], sites):
-        text = match["title"]
-    text = _SPACE_NEAR_CJK_RE.sub("", text).strip()
-    if not text or text in sites or text in {"首页", "无标题文档"}:
-        return None
-    return text
-
-
 def meta_tags(tree: HtmlElement) -> dict[str, str]:
     """<meta name|property=… content=…> as a dict, first occurrence of each name."""
     tags: dict[str, str] = {}
@@ -285,27 +246,3 @@ def meta_tags(tree: HtmlElement) -> dict[str, str]:
         if name and name not in tags:
             tags[name] = el.get("content") or ""
     return tags
-
-
-def find_title(tree: HtmlElement, meta: dict[str, str]) -> str | None:
-    """The document's own title: <ucaptitle>, meta ArticleTitle, a heading that completes the
-    <title>, the <title> without the site name, the first <h1>."""
-    sites = [meta.get("SiteName", ""), meta.get("sitename", "")]
-    ucap = tree.find(".//ucaptitle")
-    if ucap is not None and (title := clean_title(ucap.text_content(), sites)):
-        return title
-    hit = meta_value(meta, META_TITLE_NAMES)
-    if hit and (title := clean_title(hit[1], sites)):
-        return title
-    head_title = tree.find(".//title")
-    page_title = clean_title(head_title.text_content(), sites) if head_title is not None else None
-    headings = [
-        clean_title(el.text_content())
-        for el in tree.iter("h1", "h2", "h3")
-        if len(el.text_content()) <= 200
-    ]
-    if page_title:
-        stem = page_title.rstrip(".…")
-        longer = [h for h in headings if h and h.startswith(stem) and len(h) >= len(page_title)]
-        return max(longer, key=len) if longer else page_title
-    return next((h for h in headings if h), None)

@@ -9,12 +9,17 @@ from archive.read import Version
 
 
 def changed_fields(old: Version, new: Version) -> list[tuple[str, str | None, str | None]]:
-    """(field, old value, new value) for each tracked metadata field that differs."""
-    return [
+    """(field, old value, new value) for each tracked metadata field and credit that differs."""
+    fields = [
         (f, getattr(old, f), getattr(new, f))
         for f in TRACKED_FIELDS
         if getattr(old, f) != getattr(new, f)
     ]
+    before, after = old.credits, new.credits
+    for label in dict.fromkeys([*before, *after]):
+        if before.get(label) != after.get(label):
+            fields.append((f"credits.{label}", before.get(label), after.get(label)))
+    return fields
 
 
 def diff_versions(old: Version, new: Version, context: int = 2) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from archive.records import DocumentContent
+from archive.records import CREDIT_PREFIX, DocumentContent
 from crawler.extract.extractor import EXTRACTOR_VERSION, Extracted
 from crawler.text.dedup import Sketch
 from crawler.text.normalise import Normalised
@@ -31,8 +31,14 @@ def document_content(
         written_date=ex.written_date,
         validity=ex.validity,
         source=ex.source,
-        metadata=dict(ex.metadata_raw),
-        attachments=tuple(dataclasses.asdict(a) for a in ex.attachments),
+        metadata={
+            **ex.metadata_raw,
+            **{CREDIT_PREFIX + label: value for label, value in ex.credits.items()},
+        },
+        attachments=(
+            *(dataclasses.asdict(a) for a in ex.attachments),
+            *({**dataclasses.asdict(image), "kind": "image"} for image in ex.images),
+        ),
         title_norm=norm.title_norm,
         minhash=sketch.signature if sketch else None,
         minhash_bands=tuple(sketch.band_keys) if sketch else (),

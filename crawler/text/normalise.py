@@ -31,7 +31,9 @@ class Normalised:
     text_norm: str  # simplified (if needed), NFC, whitespace folded: the search/dedup key
     content_hash: str  # sha256 hex of text_norm
     traditional: bool  # the original was judged traditional and converted
-    title_norm: str | None = None  # the title converted alongside a traditional text
+    title_norm: str | None = (
+        None  # the title's search key (title_key, simplified), if not the title
+    )
 
 
 def fold_whitespace(text: str) -> str:
@@ -45,6 +47,16 @@ def fold_space(text: str) -> str:
     """One line: every run of white space (ideographic space and nbsp too) one space, trimmed.
     For titles, link texts and table cells; texts keep their lines (fold_whitespace)."""
     return " ".join(text.split())
+
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_SPACE_NEAR_CJK_RE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+
+
+def title_key(title: str) -> str:
+    """A title's search key: spaces collapsed, and removed next to Chinese characters
+    ('实施意见 “多证合一”' -> '实施意见“多证合一”'); the displayed title keeps them."""
+    return _SPACE_NEAR_CJK_RE.sub("", fold_space(title))
 
 
 def is_traditional(text: str) -> bool:
@@ -68,10 +80,12 @@ class Normaliser:
     def normalise(self, text: str, title: str | None = None) -> Normalised:
         traditional = is_traditional(text)
         folded = fold_whitespace(text)
-        title_norm = None
+        title_norm = title_key(title) if title else None
         if traditional:
             folded = self._t2s.convert(folded)
-            title_norm = self._t2s.convert(title) if title else None
+            title_norm = self._t2s.convert(title_norm) if title_norm else None
+        if title_norm == title:
+            title_norm = None
         return Normalised(folded, content_hash(folded), traditional, title_norm)
 
     def normalise_query(self, query: str) -> str:
