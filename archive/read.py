@@ -224,6 +224,17 @@ class Archive:
         )
         return [r[0] for r in rows]
 
+    def linked_file_urls(self, url: str) -> set[str]:
+        """URLs of the files (attachments, body images) stored and linked to the current version
+        of the document at ``url``."""
+        rows = self._rows(
+            """SELECT va.url FROM version_attachments va
+               JOIN documents d ON d.current_version_id = va.version_id
+               WHERE d.url = ? AND va.sha256 IS NOT NULL""",
+            [url],
+        )
+        return {row["url"] for row in rows}
+
     def attachments(self, url: str) -> list[AttachmentFile]:
         """Attachment files linked by any version of the document at `url`, oldest first."""
         rows = self._rows(
@@ -366,15 +377,31 @@ class Archive:
         return self.raw_body(rows[0]["id"]) or b"", rows[0]["content_type"]
 
     def latest_document_captures(self, site_id: str | None = None) -> list[sqlite3.Row]:
-        """Per document, its latest successful capture with text: url, site_id, fetch_id,
-        content_type (what re-extraction re-reads), by site."""
+        """Per document, its latest successful capture with text (or the capture its current
+        version was read from by a re-extraction): url, site_id, fetch_id, content_type (what
+        re-extraction re-reads), by site."""
         where, params = ("WHERE d.site_id = ?", [site_id]) if site_id else ("", [])
         return self._rows(
             f"""SELECT d.url, d.site_id, f.id AS fetch_id, f.content_type
                 FROM documents d JOIN fetches f ON f.id = (
                     SELECT max(id) FROM fetches WHERE url = d.url AND kind = 'document'
-                    AND status = 200 AND body_sha256 IS NOT NULL AND text_hash IS NOT NULL)
+                    AND status = 200 AND body_sha256 IS NOT NULL AND (text_hash IS NOT NULL
+                        OR id = (SELECT fetch_id FROM versions WHERE id = d.current_version_id)))
                 {where} ORDER BY d.site_id, d.id""",
+            params,
+        )
+
+    def unarchived_document_captures(self, site_id: str | None = None) -> list[sqlite3.Row]:
+        """Per URL that is no document yet, its latest successful document capture whose text
+        could not be read then (an image-only page before zwgk-extract/3): url, site_id,
+        fetch_id, content_type — what re-extraction may now turn into a document."""
+        where, params = ("AND f.site_id = ?", [site_id]) if site_id else ("", [])
+        return self._rows(
+            f"""SELECT f.url, f.site_id, f.id AS fetch_id, f.content_type FROM fetches f
+                WHERE f.id = (SELECT max(id) FROM fetches WHERE url = f.url AND kind = 'document'
+                              AND status = 200 AND body_sha256 IS NOT NULL)
+                AND f.text_hash IS NULL AND f.url NOT IN (SELECT url FROM documents) {where}
+                ORDER BY f.site_id, f.id""",
             params,
         )
 

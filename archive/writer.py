@@ -267,17 +267,24 @@ class ArchiveWriter:
 
     def record_reextraction(self, run_id: int, fetch_id: int, doc: DocumentContent) -> str:
         """A stored capture re-read by the current extractor: a new version (change "reextract")
-        only where the text or a tracked field differs. Returns new/changed/unchanged/unknown."""
+        only where the text, a tracked field or a credit differs; a capture whose text could not
+        be read before becomes a new document, dated by the capture. Returns new/changed/
+        unchanged/unknown (no such capture of the URL)."""
         now = utcnow()
         with self._transaction() as db:
-            row = db.execute("SELECT site_id FROM documents WHERE url = ?", [doc.url]).fetchone()
-            if row is None:
+            capture = db.execute(
+                "SELECT site_id, fetched_at, status FROM fetches WHERE id = ? AND url = ?",
+                [fetch_id, doc.url],
+            ).fetchone()
+            if capture is None:
                 return "unknown"
+            known = db.execute("SELECT 1 FROM documents WHERE url = ?", [doc.url]).fetchone()
+            seen = now if known else capture[1]  # a new document is as old as its capture
             self._store_text(db, doc, now)
             self._cluster(db, doc, now)
-            capture = FetchRecord(row[0], doc.url, doc.url, "document", 200, fetched_at=now)
+            record = FetchRecord(capture[0], doc.url, doc.url, "document", 200, fetched_at=seen)
             state, _, _ = documents.store_document(
-                db, run_id, capture, fetch_id, doc, change="reextract"
+                db, run_id, record, fetch_id, doc, change="reextract"
             )
             return state
 

@@ -78,6 +78,7 @@ class PortalSpider(scrapy.Spider):
         spider.attachment_maxsize = crawler.settings.getint("ZWGK_ATTACHMENT_MAXSIZE")
         spider.fetch_attachments = crawler.settings.getbool("ZWGK_ATTACHMENTS_ENABLED")
         spider.can_render = crawler.settings.getbool("ZWGK_RENDER_ACTIVE")
+        spider.image_maxsize = crawler.settings.getint("ZWGK_IMAGE_MAXSIZE")
         known, last_full = walk.load_known(crawler.settings.get("ZWGK_DB_PATH"), spider.site.id)
         every = crawler.settings.getfloat("ZWGK_FULL_WALK_DAYS")
         db_path = crawler.settings.get("ZWGK_DB_PATH")
@@ -136,7 +137,7 @@ class PortalSpider(scrapy.Spider):
     ) -> scrapy.Request:
         meta["kind"] = kind
         if kind == "attachment":
-            meta["download_maxsize"] = self.attachment_maxsize
+            meta.setdefault("download_maxsize", self.attachment_maxsize)
         forced = (
             self.site.render == "lists" and not meta.get("dataproxy") and not meta.get("listapi")
         )
@@ -337,6 +338,22 @@ class PortalSpider(scrapy.Spider):
             for url in discovery.same_host_links(tree, response.url):
                 yield self._request(url, "document", level=response.meta.get("level", 0) + 1)
 
+    def image_requests(
+        self, document_url: str, images: list[tuple[str, str]]
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the body images (url, alt text) of an archived document, on the site's
+        domains, fetched and stored like its attachments (kind "image", size-limited)."""
+        for url, name in images:
+            if discovery.in_domains(url, self.site.allowed_domains):
+                yield self._request(
+                    url,
+                    "attachment",
+                    document_url=document_url,
+                    name=name or None,
+                    media="image",
+                    download_maxsize=self.image_maxsize,
+                )
+
     def _capture(self, response: Response, kind: str) -> PageItem:
         requested = (response.meta.get("redirect_urls") or [response.request.url])[0]
         status = response.status
@@ -355,7 +372,8 @@ class PortalSpider(scrapy.Spider):
         elif status == 304:
             pass  # not modified since the last capture: no body to read
         elif kind == "attachment" and content_type.startswith(ATTACHMENT_HTML_TYPES):
-            kind, error = "error", "attachment URL answered with an HTML page"
+            what = response.meta.get("media") or "attachment"
+            kind, error = "error", f"{what} URL answered with an HTML page"
         elif kind in ("list", "document") and not isinstance(response, TextResponse):
             kind = "page"  # a binary body where a page was expected: kept raw, not parsed
         item = PageItem(
@@ -379,6 +397,7 @@ class PortalSpider(scrapy.Spider):
         elif kind == "attachment":
             item.attachment_of = response.meta["document_url"]
             item.attachment_name = response.meta.get("name")
+            item.attachment_media = response.meta.get("media")
         return item
 
     def failed(self, failure: Failure) -> Iterator[PageItem]:

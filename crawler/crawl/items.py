@@ -32,6 +32,7 @@ class PageItem:
     detection: SectionDetection | None = None  # the 政务公开 entry found on a home page
     attachment_of: str | None = None  # attachments: the document page that linked them
     attachment_name: str | None = None
+    attachment_media: str | None = None  # "image": a body image, fetched like an attachment
     expected: str | None = (
         None  # the kind the request was made for (a 404 "error" may be a deleted document)
     )

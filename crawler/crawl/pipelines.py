@@ -1,8 +1,9 @@
 """Item pipelines: thin adapters from Scrapy to the plain functions of each stage.
 
 extract (crawler/extract/extractor.py) -> normalise (crawler/text/normalise.py) -> dedup (crawler/text/dedup.py)
--> archive (archive/writer.py). A stage that fails on one page records why on the item; the
-page is still archived as a fetch and the crawl goes on.
+-> archive (archive/writer.py) -> images (the archived document's body images requested like its
+attachments). A stage that fails on one page records why on the item; the page is still archived
+as a fetch and the crawl goes on.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from archive.writer import (
 )
 from crawler import __version__
 from crawler.crawl.items import PageItem
-from crawler.discovery import parse_html
+from crawler.discovery import canonical_url, parse_html
 from crawler.exceptions import ExtractionError
-from crawler.extract.attachments import AttachmentError, extract_attachment_text
+from crawler.extract.attachments import AttachmentError, extract_attachment_text, image_file
 from crawler.extract.extractor import Extractor
 from crawler.history.deletion import gone_evidence
 from crawler.text import dedup
@@ -81,6 +82,13 @@ class AttachmentPipeline:
 
     async def process_item(self, item: PageItem, spider=None) -> PageItem:
         if item.kind != "attachment" or not item.body:
+            return item
+        if item.attachment_media == "image":  # recognised and measured, not read: no thread
+            try:
+                item.attachment = image_file(item.body)
+            except AttachmentError as exc:
+                item.error = f"image: {exc}"
+                logger.warning("%s: %s", item.url, item.error)
             return item
         try:
             item.attachment = await maybe_deferred_to_future(
@@ -162,7 +170,9 @@ class ArchivePipeline:
                 note=(text.note if text else item.error),
             )
             self.writer.record_attachment(self.run_id, fetch, content)
-            stats.inc_value("zwgk/attachments")
+            stats.inc_value(
+                "zwgk/images" if item.attachment_media == "image" else "zwgk/attachments"
+            )
             return item
         outcome = self.writer.record_page(
             self.run_id, fetch, None if gone else _document(item), item.column, item.listed, gone
@@ -197,6 +207,47 @@ class ArchivePipeline:
             self.writer.record_coverage(self.run_id, spider.site.id, coverage.records())
         self.writer.finish_run(self.run_id, RUN_OUTCOMES.get(reason, "failed"), reason)
         self.writer.close()
+
+
+class ImagePipeline:
+    """Once a document is archived, the images of its body (a 图解 page's infographics, a news
+    item's photos) are requested through the spider like its attachments: downloaded politely,
+    size-limited, stored once by content and linked to the version. Images already linked to the
+    current version are not fetched again."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.db_path = crawler.settings.get("ZWGK_DB_PATH")
+        self.enabled = crawler.settings.getbool("ZWGK_IMAGES_ENABLED")
+        self.archive = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ImagePipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider=None) -> None:
+        from archive.read import Archive
+
+        if self.enabled:
+            self.archive = Archive(self.db_path)  # read-only; the archive pipeline created it
+
+    def close_spider(self, spider=None) -> None:
+        if self.archive is not None:
+            self.archive.close()
+
+    def process_item(self, item: PageItem, spider=None) -> PageItem:
+        archived = item.outcome in ("new", "changed", "unchanged", "restored")
+        if self.archive is None or not archived or not (item.extracted and item.extracted.images):
+            return item
+        linked = self.archive.linked_file_urls(item.url)
+        wanted = [
+            (image.url, image.name)
+            for image in item.extracted.images
+            if canonical_url(image.url) not in linked
+        ]
+        for request in self.crawler.spider.image_requests(item.url, wanted):
+            self.crawler.engine.crawl(request)
+        return item
 
 
 class DedupPipeline:

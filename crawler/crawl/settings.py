@@ -61,6 +61,7 @@ ITEM_PIPELINES = {
     "crawler.crawl.pipelines.NormalisePipeline": 200,
     "crawler.crawl.pipelines.DedupPipeline": 300,
     "crawler.crawl.pipelines.ArchivePipeline": 900,
+    "crawler.crawl.pipelines.ImagePipeline": 950,
 }
 TELNETCONSOLE_ENABLED = False
 EXTENSIONS = {"crawler.crawl.progress.Progress": 500}
@@ -82,6 +83,8 @@ ZWGK_FULL_WALK_DAYS = (
 ZWGK_MAX_PAGES_PER_COLUMN = 1000  # pagination bound per column, against endless pagers
 ZWGK_ATTACHMENTS_ENABLED = True  # download files linked from documents (PDF, DOCX, XLSX, …)
 ZWGK_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # larger attachments are refused and recorded
+ZWGK_IMAGES_ENABLED = True  # download the images of archived documents' bodies (a 图解 page's)
+ZWGK_IMAGE_MAXSIZE = 10 * 1024 * 1024  # larger images are refused and recorded
 
 # Rendering (crawler/crawl/render.py): list pages whose items scripts draw, in headless Chromium
 ZWGK_RENDER = True  # render list pages that need it (a seed's `render` can force or forbid it)

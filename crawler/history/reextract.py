@@ -1,8 +1,11 @@
 """Re-extraction: run the current extractor over stored raw captures, fetching nothing.
 
 For each document, its latest successful capture is decoded and extracted again; a new version
-(change "reextract", with the extractor version) is recorded only where the text or a tracked
-metadata field differs from the current version.
+(change "reextract", with the extractor version) is recorded only where the text, a tracked
+metadata field or a credit differs from the current version. A page captured as a document whose
+text could not be read then (an image-only 图解 page before zwgk-extract/3) becomes a document
+when the current extractor reads it. Nothing is fetched: body images of such a page are
+downloaded by the next crawl that fetches it.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ def reextract(db_path: str, site_id: str | None = None) -> Counter:
     runs: dict[str, int] = {}
     try:
         with Archive(db_path) as arc:
-            for row in arc.latest_document_captures(site_id):
+            captures = arc.latest_document_captures(site_id)
+            captures += arc.unarchived_document_captures(site_id)
+            for row in captures:
                 body = arc.raw_body(row["fetch_id"]) or b""
                 html, _ = decode_html(body, row["content_type"])
                 try:

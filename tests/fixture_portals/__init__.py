@@ -1,5 +1,6 @@
 """Fixture portals: real CMS families (TRS, Hanweb, Ucap, 集约化, EmpireCMS), a sitemap site, a fault
-site, and a county portal with the list patterns real ones have (coverage.py).
+site, a county portal with the list patterns real ones have (coverage.py), and the
+extraction-fidelity documents in real TRS pages (fidelity.py).
 
 Each module's `build()` returns a `FixturePortal` (base.py): the documents a correct crawl must
 archive, the pages it must leave alone, and a router that serves the pages. Serve one with
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import coverage, empire, faults, hanweb, homes, jiyue, jsonlist, sitemap, trs, ucap
+from . import coverage, empire, faults, fidelity, hanweb, homes, jiyue, jsonlist, sitemap, trs, ucap
 from .base import FixtureDocument, FixturePortal
 
 PORTALS: dict[str, Callable[[], FixturePortal]] = {
@@ -26,6 +27,7 @@ PORTALS: dict[str, Callable[[], FixturePortal]] = {
     "coverage": coverage.build,
     "empire": empire.build,
     "jsonlist": jsonlist.build,
+    "fidelity": fidelity.build,
     **homes.builders(),  # home pages for section detection: home-nav, home-img, home-guide, home-jyh
 }
 

@@ -1,5 +1,6 @@
 """Text out of downloaded attachments, one module per format: PDF (pdf.py, pdfminer.six), DOCX
-(docx.py, zipfile + lxml), XLSX (xlsx.py, openpyxl) and plain text/CSV (plain.py).
+(docx.py, zipfile + lxml), XLSX (xlsx.py, openpyxl) and plain text/CSV (plain.py); the images of
+a document's body are recognised and measured, not read (image.py).
 
 Plain functions over bytes. The kind is decided by sniff.py (magic bytes first, then the
 Content-Type, then the file extension). Valid files of a kind we do not read (legacy OLE2
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from crawler.exceptions import AttachmentError
 from crawler.extract.attachments import limits
 from crawler.extract.attachments.docx import docx_lines
+from crawler.extract.attachments.image import image_note
 from crawler.extract.attachments.limits import MAX_MEMBER_BYTES
 from crawler.extract.attachments.lines import fold_lines
 from crawler.extract.attachments.pdf import pdf_lines
@@ -28,13 +30,14 @@ __all__ = [
     "AttachmentError",
     "AttachmentText",
     "extract_attachment_text",
+    "image_file",
     "sniff_kind",
 ]
 
 
 @dataclass(frozen=True)
 class AttachmentText:
-    kind: str  # one of KINDS
+    kind: str  # one of KINDS, or "image" for a body image
     text: str  # "" for unsupported kinds; one paragraph or table row per line
     note: str | None  # why text is empty or partial
 
@@ -67,3 +70,9 @@ def extract_attachment_text(
     if not text and not notes:
         notes.append("no text layer (scanned PDF?)" if kind == "pdf" else "no text found")
     return AttachmentText(kind, text, "; ".join(notes) or None)
+
+
+def image_file(body: bytes) -> AttachmentText:
+    """A body image: kind "image", no text, a note saying what it is ("PNG image, 800×600 px").
+    Raises AttachmentError (one-line message) when the bytes are not an image."""
+    return AttachmentText("image", "", image_note(body))
