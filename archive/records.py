@@ -81,7 +81,7 @@ class DocumentContent:
     source: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)  # raw labels, meta:*, credit:*
     attachments: tuple[dict[str, str], ...] = ()  # {"url", "name"}; body images add "kind": "image"
-    title_norm: str | None = None  # the title in simplified script, where the page is traditional
+    title_norm: str | None = None  # the search key: spaces next to Chinese folded, simplified
     minhash: bytes | None = None  # near-duplicate signature of text_norm (None for short texts)
     minhash_bands: tuple[int, ...] = ()  # its LSH band keys
 
