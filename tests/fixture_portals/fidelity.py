@@ -15,6 +15,7 @@ document's body one PDF link.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import fidelity_pages as texts
@@ -160,11 +161,15 @@ def build() -> FixturePortal:
             pages.add(path, lambda: bytes_response(files.build_pdf(), files.CONTENT_TYPES["pdf"]))
     for path in (COLUMN.path, COLUMN.path + "index.html"):
         pages.add(path, lambda: list_response(found))
+    other_column = re.compile(r"^/xxgk/(?:[a-z]+/){1,3}(?:index\.html)?$")
 
     def router(request: Request) -> Response | None:
         if request.method not in ("GET", "HEAD"):
             return Response(405, (("Allow", "GET, HEAD"),))
-        return pages.get(request.path) or not_found()
+        found = pages.get(request.path)
+        if found is None and other_column.match(request.path):  # the shell's other columns
+            return list_response([])
+        return found or not_found()
 
     return FixturePortal(
         name="fidelity",
