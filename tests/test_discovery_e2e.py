@@ -60,12 +60,24 @@ def crawl_portal(tmp_path: Path, name: str, *settings: str, max_pages: int = 200
     return portal, server, db, done
 
 
+@pytest.fixture(scope="module")
+def crawls(tmp_path_factory):
+    """One crawl per fixture portal for the whole module: crawls(name) -> (portal, server, db, done)."""
+    done: dict[str, tuple] = {}
+
+    def get(name: str) -> tuple:
+        if name not in done:
+            done[name] = crawl_portal(tmp_path_factory.mktemp(name), name)
+        return done[name]
+
+    yield get
+    for _, server, _, _ in done.values():
+        server.stop()
+
+
 @pytest.fixture(scope="module", params=FAMILIES)
-def family_crawl(request, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp(request.param)
-    portal, server, db, done = crawl_portal(tmp, request.param)
-    yield portal, server, db, done
-    server.stop()
+def family_crawl(request, crawls):
+    return crawls(request.param)
 
 
 def archived_paths(db: Path, base: str) -> set[str]:
@@ -193,14 +205,8 @@ def coverage_rows(db: Path) -> dict[str, sqlite3.Row]:
     return {"/" + r["url"].split("/", 3)[3]: r for r in rows}
 
 
-def only(portal, name: str) -> None:
-    if portal.name != name:
-        pytest.skip(f"about the {name} portal")
-
-
-def test_columns_list_documents_filed_in_other_folders_and_footer_links_stay_out(family_crawl):
-    portal, server, db, done = family_crawl
-    only(portal, "coverage")
+def test_columns_list_documents_filed_in_other_folders_and_footer_links_stay_out(crawls):
+    portal, server, db, done = crawls("coverage")
     from fixture_portals import coverage
 
     fetched = [entry["path"] for entry in server.request_log()]
@@ -238,9 +244,8 @@ def test_columns_list_documents_filed_in_other_folders_and_footer_links_stay_out
     )
 
 
-def test_empire_pages_count_from_index_2_and_from_the_record_count_alone(family_crawl):
-    portal, server, db, _ = family_crawl
-    only(portal, "empire")
+def test_empire_pages_count_from_index_2_and_from_the_record_count_alone(crawls):
+    portal, server, db, _ = crawls("empire")
     fetched = {entry["path"] for entry in server.request_log()}
     assert {f"/xxgk/tzgg/index_{n}.html" for n in (2, 3, 4, 5)} <= fetched
     assert {"/xxgk/zcwj/index_2.html", "/xxgk/zcwj/index_3.html"} <= fetched
@@ -250,9 +255,8 @@ def test_empire_pages_count_from_index_2_and_from_the_record_count_alone(family_
     assert rows["/xxgk/zcwj/index.html"]["archived"] == 23
 
 
-def test_only_the_script_filled_list_is_rendered_in_the_browser(family_crawl):
-    portal, server, db, _ = family_crawl
-    only(portal, "jsonlist")
+def test_only_the_script_filled_list_is_rendered_in_the_browser(crawls):
+    portal, server, db, _ = crawls("jsonlist")
     conn = sqlite3.connect(db)
     rendered = [u for (u,) in conn.execute("SELECT url FROM fetches WHERE kind = 'rendered'")]
     assert sorted(u[len(server.url) :] for u in rendered) == [
