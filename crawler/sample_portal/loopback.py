@@ -87,6 +87,12 @@ class LoopbackServer(ThreadingHTTPServer):
             self._serving = False
         self.server_close()
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up mid-request (a browser closing a tab) is not an error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
     def answer_admin(self, path: str) -> Response:
         with self.log_lock:
             if path == "/__admin/log":
