@@ -135,3 +135,20 @@ def test_a_script_shell_without_a_known_data_shape_needs_a_browser():
     assert found.render and not found.documents
     # a static list that holds what it announces needs nothing
     assert listdata.render_reason(page("012"), 10, ListState(records=20, page_size=10)) is None
+
+
+def test_a_list_shorter_than_its_scripts_announce_needs_a_browser_on_its_first_page():
+    html = """<html><body><ul class="list">
+    <li><a href="/a/202401/t20240102_1.html">关于印发某某办法的通知</a><span>2024-01-02</span></li>
+    <li><a href="/a/202401/t20240103_2.html">关于开展某某工作的通知</a><span>2024-01-03</span></li>
+    </ul><ul class="more"><li v-for="item in rest"><a :href="item.url">{{ item.title }}</a></li></ul>
+    <script>var pageSize = 15; var recordCount = 40; $.getJSON("/a/list.json", draw);</script>
+    </body></html>"""
+    tree = parse_html(html)
+    state = pagers.list_state(tree)
+    assert listdata.render_reason(tree, 2, state) == (
+        "its scripts announce 15 items on this page, the HTML holds 2"
+    )
+    assert listdata.render_reason(tree, 2, state, first_page=False) is None
+    found = parse_list(html, "http://h/a/index.html", ("h",), ("/a/",))
+    assert found.render and len(found.documents) == 2
