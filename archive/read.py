@@ -24,6 +24,15 @@ from pathlib import Path
 
 from archive import bodies, clusters, coverage
 from archive.exceptions import ArchiveError
+from archive.measures import (
+    ColumnActivity,
+    ColumnMonth,
+    DocumentFacts,
+    Measures,
+    SiteObservation,
+    Tombstone,
+    run_failed,
+)
 from archive.models import (
     AttachmentFile,
     Column,
@@ -41,12 +50,17 @@ __all__ = [
     "Archive",
     "AttachmentFile",
     "Column",
+    "ColumnActivity",
+    "ColumnMonth",
     "Document",
+    "DocumentFacts",
     "Event",
     "KnownDocument",
     "Run",
     "SearchHit",
     "Site",
+    "SiteObservation",
+    "Tombstone",
     "Version",
     "open_archive",
 ]
@@ -66,8 +80,10 @@ _VERSION_SELECT = """
 """
 
 
-class Archive:
-    """A read-only view of an archive file. Use as a context manager or call close()."""
+class Archive(Measures):
+    """A read-only view of an archive file. Use as a context manager or call close().
+
+    The indicators' reads (document_facts, column_activity, …) are in archive/measures.py."""
 
     def __init__(self, path: str | Path) -> None:
         path = Path(path)
@@ -306,11 +322,9 @@ class Archive:
                 "SELECT * FROM runs WHERE site_id = ? AND outcome != 'running' ORDER BY id DESC LIMIT 100",
                 [site_id],
             ):
-                failed = r["outcome"] not in ("finished", "stopped_at_limit") or (
-                    r["pages_fetched"] > 0
-                    and r["fetches_failed"] + r["fetches_blocked"] >= r["pages_fetched"]
-                )
-                if not failed:
+                if not run_failed(
+                    r["outcome"], r["pages_fetched"], r["fetches_failed"], r["fetches_blocked"]
+                ):
                     break
                 streak += 1
             if streak >= runs_in_a_row:

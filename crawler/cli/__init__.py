@@ -3,6 +3,7 @@
     crawl.py   demo, crawl, fetch, schedule      — running crawls (crawler/crawl/, scheduler.py)
     read.py    history, diff, changes, search, stats, runs, duplicates, extract, reextract, export
     sites.py   sites, sites import                — the seed files (crawler/sites/)
+    report.py  report                             — transparency indicators as HTML (crawler/report/)
     serve.py   serve                              — the archive in Datasette
 
 Commands turn typed errors (ZwgkError, SeedError, ArchiveError, …) into one line on stderr and a
@@ -17,7 +18,7 @@ import click
 
 from archive.exceptions import ArchiveError
 from crawler import __version__
-from crawler.cli import crawl, read, serve, sites
+from crawler.cli import crawl, read, report, serve, sites
 from crawler.exceptions import ExtractionError, ZwgkError
 
 
@@ -33,7 +34,7 @@ def cli() -> None:
     """
 
 
-for _module in (crawl, read, sites, serve):
+for _module in (crawl, read, report, sites, serve):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
