@@ -2,7 +2,9 @@
 
 Table and column descriptions come from docs/schema.md (the schema's one documentation, shipped
 in the `archive` package as `schema.md`), so what a reader sees in Datasette is what the schema
-promises.
+promises. The indicators (crawler/report/canned.py) come as canned queries `indicator_*` and as
+the charts of a datasette-dashboards dashboard at /-/dashboards/indicators (Vega-Lite bundled
+with the plugin: nothing is fetched from the network).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from archive.search import search_sql
+from crawler.report.canned import canned_queries, dashboard
 
 CANNED = {
     "search": {
@@ -72,7 +75,8 @@ def metadata(db_name: str) -> dict:
         "title": "zwgk archive",
         "description": "政务公开 pages archived by zwgk: documents, their versions, deletions and captures.",
         "about": "zwgk",
-        "databases": {db_name: {"tables": tables, "queries": CANNED}},
+        "databases": {db_name: {"tables": tables, "queries": {**CANNED, **canned_queries()}}},
+        "plugins": {"datasette-dashboards": dashboard(db_name)},
     }
 
 
