@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from portal_server import PortalProcess  # tests/ is on sys.path (pytest's rootdir conftest)
+from report_archives import fleet_archive, timeline_archive  # noqa: F401 - session fixtures
 
 
 @pytest.fixture(scope="session")

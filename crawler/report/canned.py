@@ -141,7 +141,7 @@ activity AS (
     WHERE {SITE.format(col="c.site_id")} GROUP BY c.id),
 silent AS (
     SELECT a.* FROM activity a JOIN observed o ON o.site_id = a.site_id
-    WHERE a.last_activity IS NULL OR a.last_activity < date(o.at, '-6 months'))"""
+    WHERE a.last_activity < date(o.at, '-6 months'))"""
 SILENT_COLUMNS = f"""{_SILENT}
 SELECT site_id, column_name, url, last_activity FROM silent ORDER BY site_id, id"""
 

@@ -121,7 +121,7 @@ class AnnualReport:
 class SilentColumn:
     name: str
     url: str
-    last_activity: str | None  # newest 发布日期 it lists (else when it last listed something)
+    last_activity: str  # newest 发布日期 it lists (else when it last listed something)
 
 
 @dataclass(frozen=True)
@@ -272,7 +272,8 @@ def annual_report(facts: Iterable[DocumentFacts], as_of: date) -> AnnualReport:
 
 def health(runs: Iterable[Run], columns: Iterable[ColumnActivity], as_of: date) -> Health:
     """Runs failed, pages blocked by anti-bot challenges, and columns whose newest document is
-    more than six months older than `as_of`."""
+    more than six months older than `as_of` (columns that never listed a document, such as
+    catalogue pages that only link to sub-columns, are not judged)."""
     runs = sorted(runs, key=lambda r: r.id)
     failed = [
         r
@@ -284,8 +285,8 @@ def health(runs: Iterable[Run], columns: Iterable[ColumnActivity], as_of: date) 
     silent = []
     for c in columns:
         activity = parse_day(c.newest_publish_date) or parse_day(c.last_listed)
-        if activity is None or activity < cutoff:
-            silent.append(SilentColumn(c.name, c.url, activity.isoformat() if activity else None))
+        if activity is not None and activity < cutoff:  # a column that never listed is navigation
+            silent.append(SilentColumn(c.name, c.url, activity.isoformat()))
     return Health(
         runs=len(runs),
         runs_failed=len(failed),

@@ -235,7 +235,7 @@ def columns_table(s: SiteIndicators) -> str:
 
 def health_list(h) -> str:
     silent = "".join(
-        f"<li>{escape(c.name)} — newest document {c.last_activity or 'none'} "
+        f"<li>{escape(c.name)} — newest document {c.last_activity} "
         f'<span class="meta">{escape(c.url)}</span></li>'
         for c in h.silent_columns
     )
