@@ -204,17 +204,29 @@ class Page:
             f'<section class="site" id="site-{escape(sid)}">'
             f"<h2>{escape(s.name)} <small class=meta>({escape(sid)})</small></h2>"
             f'<p class="meta">as of {escape(s.as_of[:19])}</p>'
-            "<ul>" + "".join(f"<li>{f}</li>" for f in figures) + "</ul>"
+            "<ul>"
+            + "".join(f"<li>{f}</li>" for f in figures)
+            + "</ul>"
+            + (self.charts(s) if s.documents else "<p>no documents archived: no charts</p>")
+            + columns_table(s)
+            + health_list(h)
+            + deletions_table(s)
+            + "</section>"
+        )
+
+    def charts(self, s: SiteIndicators) -> str:
+        sid = s.site_id
+        return (
             '<div class="charts">'
             f"<figure><figcaption>Volume: documents per month</figcaption>"
             f"{self.chart(f'volume-{sid}', charts.volume_chart(s.volume))}</figure>"
             f"<figure><figcaption>Survival: share still available</figcaption>"
             f"{self.chart(f'survival-{sid}', charts.survival_chart(s.survival))}</figure>"
             f"<figure><figcaption>Timeliness: days</figcaption>"
-            f"{self.chart(f'timeliness-{sid}', charts.timeliness_chart(t))}</figure>"
+            f"{self.chart(f'timeliness-{sid}', charts.timeliness_chart(s.timeliness))}</figure>"
             f"<figure><figcaption>Completeness</figcaption>"
-            f"{self.chart(f'completeness-{sid}', charts.completeness_chart(c))}</figure>"
-            "</div>" + columns_table(s) + health_list(h) + deletions_table(s) + "</section>"
+            f"{self.chart(f'completeness-{sid}', charts.completeness_chart(s.completeness))}"
+            "</figure></div>"
         )
 
 
