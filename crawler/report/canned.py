@@ -13,6 +13,7 @@ charts.py from these queries' rows.
 from __future__ import annotations
 
 from crawler.report import charts
+from crawler.report.indicators import LAG_BINS
 
 SITE = "(:site = '' OR {col} = :site)"
 # per site: when the archive last looked at it (the end of its latest run)
@@ -79,10 +80,13 @@ SELECT site_id, (SELECT count(*) FROM obs o WHERE o.site_id = s.site_id) AS docu
             AS gone_within_2_years
 FROM curve s GROUP BY site_id ORDER BY site_id"""
 
-_BIN = """CASE WHEN days < 0 THEN '<0' WHEN days = 0 THEN '0' WHEN days <= 3 THEN '1–3'
-          WHEN days <= 7 THEN '4–7' WHEN days <= 30 THEN '8–30' WHEN days <= 90 THEN '31–90'
-          WHEN days <= 365 THEN '91–365' ELSE '>365' END"""
+_BINS = ", ".join(f"('{label}', {i})" for i, (_, _, label) in enumerate(LAG_BINS))
+_BIN = """CASE WHEN l.days < 0 THEN '<0' WHEN l.days = 0 THEN '0' WHEN l.days <= 3 THEN '1–3'
+          WHEN l.days <= 7 THEN '4–7' WHEN l.days <= 30 THEN '8–30' WHEN l.days <= 90 THEN '31–90'
+          WHEN l.days <= 365 THEN '91–365' ELSE '>365' END"""
 TIMELINESS = f"""WITH {OBSERVED},
+bins(label, position) AS (VALUES {_BINS}),
+measures(measure, position) AS (VALUES ('{charts.WRITTEN_TO_PUBLISHED}', 0), ('{charts.PUBLISHED_TO_SEEN}', 1)),
 lags AS (
     SELECT ld.site_id, '{charts.WRITTEN_TO_PUBLISHED}' AS measure,
            {DAYS.format(a="ld.written_date", b="ld.publish_date")} AS days
@@ -93,10 +97,13 @@ lags AS (
     SELECT ld.site_id, '{charts.PUBLISHED_TO_SEEN}',
            {DAYS.format(a="ld.publish_date", b="ld.first_seen")}
     FROM latest_documents ld JOIN observed o ON o.site_id = ld.site_id
-    WHERE {SITE.format(col="ld.site_id")} AND date(ld.publish_date) >= date(o.first_run))
-SELECT site_id, measure, {_BIN} AS days, count(*) AS documents, min(days) AS shortest,
-       max(days) AS longest
-FROM lags GROUP BY site_id, measure, 3 ORDER BY site_id, measure, min(days)"""
+    WHERE {SITE.format(col="ld.site_id")} AND date(ld.publish_date) >= date(o.first_run)),
+judged AS (SELECT DISTINCT site_id FROM latest_documents WHERE {SITE.format(col="site_id")})
+SELECT s.site_id, m.measure, b.label AS days, count(l.days) AS documents, min(l.days) AS shortest,
+       max(l.days) AS longest
+FROM judged s CROSS JOIN measures m CROSS JOIN bins b
+LEFT JOIN lags l ON l.site_id = s.site_id AND l.measure = m.measure AND {_BIN} = b.label
+GROUP BY s.site_id, m.measure, b.label ORDER BY s.site_id, m.position, b.position"""
 
 _FIELDS = (("index_no", "索引号"), ("doc_no", "文号"), ("publisher", "发布机构"),
            ("written_date", "成文日期"), ("category", "主题分类"))  # fmt: skip
