@@ -25,7 +25,7 @@ h1{font-size:1.5rem;margin:1.2rem 0 .2rem}h2{margin-top:2.5rem;border-bottom:1px
 h3{margin:1.2rem 0 .4rem;font-size:1.05rem}.meta{color:#666}
 table{border-collapse:collapse;margin:.4rem 0}th,td{padding:3px 8px;border-bottom:1px solid #eee;
 text-align:left;vertical-align:top}td.n,th.n{text-align:right}
-table.sortable th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}
+table.sortable th{cursor:pointer;background:#f4f4f4}
 table.sortable th[aria-sort=ascending]::after{content:" ▲"}table.sortable th[aria-sort=descending]::after{content:" ▼"}
 .charts{display:flex;flex-wrap:wrap;gap:1rem 2rem}figure{margin:0}figcaption{font-weight:600}
 .chart{min-width:560px;min-height:200px}.spark{width:120px;height:24px}
