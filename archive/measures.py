@@ -1,8 +1,9 @@
 """What the transparency indicators read from an archive (crawler/report/ computes them).
 
 `Measures` is mixed into `archive.read.Archive`, so these are read-API methods like the others:
-one SQL statement each, over the reader views (`latest_documents`) and the public tables, and
-plain frozen records back. Definitions of the indicators themselves are in docs/indicators.md.
+one SQL statement each over the public tables (documents, versions, events, columns, listings,
+runs; texts only through the `latest_documents` view), and plain frozen records back. A LEFT
+JOIN onto a view makes SQLite materialise it, texts and all: joins go to the tables. Definitions of the indicators themselves are in docs/indicators.md.
 
     with read.open_archive("archive.db") as arc:
         facts = arc.document_facts(site_id="sample")     # one row per document, no texts
@@ -126,11 +127,11 @@ class Measures:
     def document_facts(self, site_id: str | None = None) -> list[DocumentFacts]:
         """Every document (of a site) with its current metadata and tombstone time, by id."""
         rows = self._select(
-            f"""SELECT ld.document_id AS id, ld.site_id, ld.url, ld.status, ld.first_seen,
-                       g.gone_at, ld.title, ld.publish_date, ld.written_date, ld.publisher,
-                       ld.index_no, ld.doc_no, ld.category
-                FROM latest_documents ld LEFT JOIN ({GONE_AT}) g ON g.document_id = ld.document_id
-                WHERE {_SITE.format(col="ld.site_id")} ORDER BY ld.document_id""",
+            f"""SELECT d.id, d.site_id, d.url, d.status, d.first_seen, g.gone_at, v.title,
+                       v.publish_date, v.written_date, v.publisher, v.index_no, v.doc_no, v.category
+                FROM documents d JOIN versions v ON v.id = d.current_version_id
+                LEFT JOIN ({GONE_AT}) g ON g.document_id = d.id
+                WHERE {_SITE.format(col="d.site_id")} ORDER BY d.id""",
             site_id,
         )
         return [DocumentFacts(*r) for r in rows]
@@ -139,10 +140,11 @@ class Measures:
         """Every column with how many documents it listed and the newest 发布日期 among them."""
         rows = self._select(
             f"""SELECT c.id, c.site_id, coalesce(c.name, c.url) AS name, c.url,
-                       count(l.url) AS listed, max(ld.publish_date) AS newest_publish_date,
+                       count(l.url) AS listed, max(v.publish_date) AS newest_publish_date,
                        max(l.first_seen) AS last_listed, c.last_seen AS last_walked
                 FROM columns c LEFT JOIN listings l ON l.column_id = c.id
-                LEFT JOIN latest_documents ld ON ld.url = l.url
+                LEFT JOIN documents d ON d.url = l.url
+                LEFT JOIN versions v ON v.id = d.current_version_id
                 WHERE {_SITE.format(col="c.site_id")} GROUP BY c.id ORDER BY c.site_id, c.id""",
             site_id,
         )

@@ -51,9 +51,9 @@ def report(site_ids: tuple[str, ...], output: str, deletions: int, db_path: str)
             raise ZwgkError(f"no site {', '.join(unknown)} in {db_path} (zwgk stats lists them)")
         sites = fleet(arc, list(site_ids) or None, deletions_per_site=deletions)
     generated = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    html = render_report(sites, Path(db_path).name, generated, vega_bundle())
+    html = render_report(sites, Path(db_path).name, generated, vega_bundle()).encode("utf-8")
     try:
-        Path(output).write_text(html, encoding="utf-8")
+        Path(output).write_bytes(html)
     except OSError as exc:
         raise ZwgkError(f"{output}: cannot write ({exc.strerror})") from exc
     documents = sum(s.documents for s in sites)

@@ -17,7 +17,8 @@ from crawler.exceptions import ZwgkError
 @click.option("--port", default=8001, show_default=True, help="0 picks a free port.")
 @db_option
 def serve(host: str, port: int, db_path: str) -> None:
-    """Browse and query the archive in Datasette: descriptions, canned queries, facets.
+    """Browse and query the archive in Datasette: descriptions, canned queries, facets, and the
+    transparency indicators (canned queries indicator_*, charts at /-/dashboards/indicators).
 
     \b
     Example:

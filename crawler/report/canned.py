@@ -28,15 +28,21 @@ GONE = """gone AS (
       AND e.at > coalesce((SELECT max(r.at) FROM events r
                            WHERE r.document_id = e.document_id AND r.event = 'restored'), '')
     GROUP BY e.document_id)"""
+# each document with its current version's metadata, read once (the documents and versions
+# tables: a join onto the latest_documents view would drag its texts along)
+DOCS = f"""docs AS (
+    SELECT d.id, d.site_id, d.url, d.status, d.first_seen, v.title, v.publish_date, v.written_date,
+           v.publisher, v.index_no, v.doc_no, v.category
+    FROM documents d JOIN versions v ON v.id = d.current_version_id
+    WHERE {SITE.format(col="d.site_id")})"""
 DAYS = "CAST(julianday(substr({b}, 1, 10)) - julianday(substr({a}, 1, 10)) AS INTEGER)"
 
-VOLUME = f"""
+VOLUME = f"""WITH {DOCS}
 SELECT site_id, substr(first_seen, 1, 7) || '-01' AS month, 'first seen' AS series, count(*) AS documents
-FROM latest_documents WHERE {SITE.format(col="site_id")} GROUP BY site_id, 2
+FROM docs GROUP BY site_id, 2
 UNION ALL
 SELECT site_id, substr(publish_date, 1, 7) || '-01', 'published', count(*)
-FROM latest_documents WHERE {SITE.format(col="site_id")} AND date(publish_date) IS NOT NULL
-GROUP BY site_id, 2
+FROM docs WHERE date(publish_date) IS NOT NULL GROUP BY site_id, 2
 ORDER BY site_id, series, month"""
 
 VOLUME_COLUMNS = f"""
@@ -52,33 +58,32 @@ obs AS (
     FROM documents d JOIN observed o ON o.site_id = d.site_id LEFT JOIN gone g ON g.document_id = d.id
     WHERE {SITE.format(col="d.site_id")}),
 times AS (SELECT site_id, days, sum(event) AS gone, count(*) AS leaving FROM obs GROUP BY site_id, days),
-risk AS (SELECT site_id, days, gone, sum(leaving) OVER (PARTITION BY site_id ORDER BY days DESC) AS at_risk
+risk AS (SELECT site_id, days, gone, sum(leaving) OVER (PARTITION BY site_id ORDER BY days DESC) AS at_risk,
+                sum(leaving) OVER (PARTITION BY site_id) AS documents,
+                max(days) OVER (PARTITION BY site_id) AS followup
          FROM times),
 curve AS (
-    SELECT site_id, days, at_risk, gone,
+    SELECT site_id, days, at_risk, gone, documents, followup,
            CASE WHEN max(gone = at_risk) OVER w THEN 0.0
                 ELSE round(exp(sum(CASE WHEN gone < at_risk THEN ln(1.0 - 1.0 * gone / at_risk) ELSE 0 END) OVER w), 6)
            END AS survival
     FROM risk WINDOW w AS (PARTITION BY site_id ORDER BY days))"""
 
 SURVIVAL = f"""{_CURVE}
-SELECT site_id, 0 AS days, (SELECT count(*) FROM obs o WHERE o.site_id = c.site_id) AS at_risk,
-       0 AS gone, 1.0 AS survival FROM curve c GROUP BY site_id
-UNION ALL SELECT site_id, days, at_risk, gone, survival FROM curve WHERE gone > 0 OR days = (
-    SELECT max(days) FROM curve m WHERE m.site_id = curve.site_id)
+SELECT site_id, 0 AS days, max(documents) AS at_risk, 0 AS gone, 1.0 AS survival FROM curve GROUP BY site_id
+UNION ALL SELECT site_id, days, at_risk, gone, survival FROM curve WHERE gone > 0 OR days = followup
 ORDER BY site_id, days, at_risk DESC"""
 
+# S is non-increasing: S(365) is the smallest value at or before day 365
 SURVIVAL_SHARES = f"""{_CURVE}
-SELECT site_id, (SELECT count(*) FROM obs o WHERE o.site_id = s.site_id) AS documents,
-       (SELECT sum(gone) FROM curve c WHERE c.site_id = s.site_id) AS gone,
-       max(days) AS longest_followup_days,
-       CASE WHEN max(days) >= 365 THEN round(1 - coalesce((SELECT survival FROM curve c
-            WHERE c.site_id = s.site_id AND c.days <= 365 ORDER BY c.days DESC LIMIT 1), 1.0), 6) END
+SELECT site_id, max(documents) AS documents, sum(gone) AS gone, max(followup) AS longest_followup_days,
+       CASE WHEN max(followup) >= 365
+            THEN round(1 - coalesce(min(CASE WHEN days <= 365 THEN survival END), 1.0), 6) END
             AS gone_within_1_year,
-       CASE WHEN max(days) >= 730 THEN round(1 - coalesce((SELECT survival FROM curve c
-            WHERE c.site_id = s.site_id AND c.days <= 730 ORDER BY c.days DESC LIMIT 1), 1.0), 6) END
+       CASE WHEN max(followup) >= 730
+            THEN round(1 - coalesce(min(CASE WHEN days <= 730 THEN survival END), 1.0), 6) END
             AS gone_within_2_years
-FROM curve s GROUP BY site_id ORDER BY site_id"""
+FROM curve GROUP BY site_id ORDER BY site_id"""
 
 _BINS = ", ".join(f"('{label}', {i})" for i, (_, _, label) in enumerate(LAG_BINS))
 _BIN = """CASE WHEN l.days < 0 THEN '<0' WHEN l.days = 0 THEN '0' WHEN l.days <= 3 THEN '1–3'
@@ -87,43 +92,46 @@ _BIN = """CASE WHEN l.days < 0 THEN '<0' WHEN l.days = 0 THEN '0' WHEN l.days <=
 TIMELINESS = f"""WITH {OBSERVED},
 bins(label, position) AS (VALUES {_BINS}),
 measures(measure, position) AS (VALUES ('{charts.WRITTEN_TO_PUBLISHED}', 0), ('{charts.PUBLISHED_TO_SEEN}', 1)),
+{DOCS},
 lags AS (
-    SELECT ld.site_id, '{charts.WRITTEN_TO_PUBLISHED}' AS measure,
-           {DAYS.format(a="ld.written_date", b="ld.publish_date")} AS days
-    FROM latest_documents ld
-    WHERE {SITE.format(col="ld.site_id")} AND date(ld.publish_date) IS NOT NULL
-      AND date(ld.written_date) IS NOT NULL
+    SELECT site_id, '{charts.WRITTEN_TO_PUBLISHED}' AS measure,
+           {DAYS.format(a="written_date", b="publish_date")} AS days
+    FROM docs WHERE date(publish_date) IS NOT NULL AND date(written_date) IS NOT NULL
     UNION ALL
-    SELECT ld.site_id, '{charts.PUBLISHED_TO_SEEN}',
-           {DAYS.format(a="ld.publish_date", b="ld.first_seen")}
-    FROM latest_documents ld JOIN observed o ON o.site_id = ld.site_id
-    WHERE {SITE.format(col="ld.site_id")} AND date(ld.publish_date) >= date(o.first_run)),
-judged AS (SELECT DISTINCT site_id FROM latest_documents WHERE {SITE.format(col="site_id")})
-SELECT s.site_id, m.measure, b.label AS days, count(l.days) AS documents, min(l.days) AS shortest,
-       max(l.days) AS longest
+    SELECT d.site_id, '{charts.PUBLISHED_TO_SEEN}', {DAYS.format(a="d.publish_date", b="d.first_seen")}
+    FROM docs d JOIN observed o ON o.site_id = d.site_id
+    WHERE date(d.publish_date) >= date(o.first_run)),
+judged AS (SELECT DISTINCT site_id FROM docs),
+counted AS (SELECT site_id, measure, {_BIN} AS label, count(*) AS documents, min(days) AS shortest,
+                   max(days) AS longest FROM lags l GROUP BY 1, 2, 3)
+SELECT s.site_id, m.measure, b.label AS days, coalesce(c.documents, 0) AS documents, c.shortest,
+       c.longest
 FROM judged s CROSS JOIN measures m CROSS JOIN bins b
-LEFT JOIN lags l ON l.site_id = s.site_id AND l.measure = m.measure AND {_BIN} = b.label
-GROUP BY s.site_id, m.measure, b.label ORDER BY s.site_id, m.position, b.position"""
+LEFT JOIN counted c ON c.site_id = s.site_id AND c.measure = m.measure AND c.label = b.label
+ORDER BY s.site_id, m.position, b.position"""
 
 _FIELDS = (("index_no", "索引号"), ("doc_no", "文号"), ("publisher", "发布机构"),
            ("written_date", "成文日期"), ("category", "主题分类"))  # fmt: skip
+_SHARES = ", ".join(
+    f"round(avg(coalesce(trim({name}), '') != ''), 6) AS s{i}"
+    for i, (name, _) in enumerate(_FIELDS)
+)
 COMPLETENESS = (
-    "\nUNION ALL\n".join(
-        f"""SELECT site_id, '{label}' AS field, {i} AS position, count(*) AS documents,
-       round(avg(coalesce(trim({name}), '') != ''), 6) AS share
-FROM latest_documents WHERE {SITE.format(col="site_id")} GROUP BY site_id"""
-        for i, (name, label) in enumerate(_FIELDS)
+    f"WITH {DOCS},\nshares AS (SELECT site_id, count(*) AS documents, {_SHARES} FROM docs GROUP BY site_id)\n"
+    + "\nUNION ALL\n".join(
+        f"SELECT site_id, '{label}' AS field, {i} AS position, documents, s{i} AS share FROM shares"
+        for i, (_, label) in enumerate(_FIELDS)
     )
     + "\nORDER BY site_id, position"
 )
 
-ANNUAL_REPORT = f"""WITH {OBSERVED},
+ANNUAL_REPORT = f"""WITH {OBSERVED}, {DOCS},
 due AS (SELECT site_id, CAST(substr(at, 1, 4) AS INTEGER) - CASE WHEN substr(at, 6, 5) > '01-31'
                         THEN 1 ELSE 2 END AS year FROM observed WHERE at IS NOT NULL),
 found AS (
     SELECT site_id, CAST(substr(title, instr(title, '年') - 4, 4) AS INTEGER) AS year,
            coalesce(date(publish_date), date(first_seen)) AS published, title, url
-    FROM latest_documents
+    FROM docs
     WHERE (title LIKE '%政府信息公开工作年度报告%' OR title LIKE '%政府信息公开年度报告%'
            OR title LIKE '%政府信息公开工作报告%' OR title LIKE '%政府信息公开报告%')
       AND substr(title, instr(title, '年') - 4, 4) GLOB '[12][0-9][0-9][0-9]'),
@@ -142,9 +150,9 @@ WHERE {SITE.format(col="d.site_id")} ORDER BY d.site_id"""
 _SILENT = f"""WITH {OBSERVED},
 activity AS (
     SELECT c.id, c.site_id, coalesce(c.name, c.url) AS column_name, c.url,
-           coalesce(max(date(ld.publish_date)), max(date(l.first_seen))) AS last_activity
+           coalesce(max(date(v.publish_date)), max(date(l.first_seen))) AS last_activity
     FROM columns c LEFT JOIN listings l ON l.column_id = c.id
-    LEFT JOIN latest_documents ld ON ld.url = l.url
+    LEFT JOIN documents d ON d.url = l.url LEFT JOIN versions v ON v.id = d.current_version_id
     WHERE {SITE.format(col="c.site_id")} GROUP BY c.id),
 silent AS (
     SELECT a.* FROM activity a JOIN observed o ON o.site_id = a.site_id
