@@ -14,11 +14,10 @@ from crawl_helpers import zwgk
 from report_archives import needs_faketime
 
 from archive import read
+from crawler.crawl.render import BROWSER_ARGS  # the one list of Chromium's flags
 from crawler.report.indicators import fleet
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"),
     reason="chromium is installed by `make test` (Debian package)",
