@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -168,6 +169,11 @@ def parse_seed(data: dict, where: str) -> SiteConfig:
     start_urls = tuple(_check_url(where, "start_urls", u) for u in data["start_urls"])
     if not start_urls:
         raise SeedError(f"{where}: start_urls must list at least one URL")
+    if "allowed_domains" in data and not data["allowed_domains"]:
+        raise SeedError(
+            f"{where}: allowed_domains is empty: list the hosts the crawl may visit, or leave "
+            "the key out to allow the start URLs' hosts"
+        )
     domains = data.get("allowed_domains") or [urlsplit(u).hostname for u in start_urls]
     allowed = []
     for domain in domains:
@@ -175,8 +181,7 @@ def parse_seed(data: dict, where: str) -> SiteConfig:
             raise SeedError(f"{where}: allowed_domains has {domain!r}, expected a bare host name")
         allowed.append(domain.lower())
     for url in start_urls:
-        host = urlsplit(url).hostname or ""
-        if not any(host == d or host.endswith("." + d) for d in allowed):
+        if not host_allowed(urlsplit(url).hostname or "", allowed):
             raise SeedError(f"{where}: start_urls has {url!r}, outside allowed_domains")
     prefixes = data.get("section_prefixes", [])
     for prefix in prefixes:
@@ -198,10 +203,7 @@ def parse_seed(data: dict, where: str) -> SiteConfig:
     if politeness.download_delay < 0:
         raise SeedError(f"{where}: politeness.download_delay must not be negative")
     schedule = _parse_table(where, data.get("schedule", {}), "schedule", _SCHEDULE_KEYS, Schedule)
-    if len(schedule.cron.split()) != CRON_FIELDS:
-        raise SeedError(
-            f"{where}: schedule.cron {schedule.cron!r} must have 5 fields (m h dom mon dow)"
-        )
+    _check_schedule(where, schedule)
     return SiteConfig(
         id=site_id,
         name=name,
@@ -218,6 +220,28 @@ def parse_seed(data: dict, where: str) -> SiteConfig:
     )
 
 
+def _check_schedule(where: str, schedule: Schedule) -> None:
+    """The timezone must be a known IANA zone and the cron a valid crontab line, as the
+    scheduler will read them (APScheduler's CronTrigger.from_crontab)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        zone = zoneinfo.ZoneInfo(schedule.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SeedError(
+            f"{where}: schedule.timezone {schedule.timezone!r} is not a known time zone "
+            "(expected an IANA name such as 'Asia/Shanghai')"
+        ) from None
+    if len(schedule.cron.split()) != CRON_FIELDS:
+        raise SeedError(
+            f"{where}: schedule.cron {schedule.cron!r} must have 5 fields (m h dom mon dow)"
+        )
+    try:
+        CronTrigger.from_crontab(schedule.cron, timezone=zone)
+    except ValueError as exc:
+        raise SeedError(f"{where}: schedule.cron {schedule.cron!r} is not valid ({exc})") from None
+
+
 def _parse_table(where, table, prefix, keys, cls):
     _check_keys(f"{where}: [{prefix}]", table, keys)
     return cls(**table)
@@ -227,7 +251,7 @@ def load_seed(path: Path) -> SiteConfig:
     """Load and validate one seed file; the file stem must equal its id."""
     where = str(path)
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        data = tomllib.loads(path.read_text("utf-8-sig"))  # a UTF-8 BOM (Notepad) is fine
     except OSError as exc:
         raise SeedError(f"{where}: cannot read ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
@@ -258,11 +282,17 @@ def find_site(folder: Path, site_id: str) -> SiteConfig:
     return load_seed(path)
 
 
+def host_allowed(host: str, domains: tuple[str, ...] | list[str]) -> bool:
+    """Whether `host` is one of `domains` or a subdomain of one (as Scrapy's offsite rule)."""
+    host = host.lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
 def site_for_url(url: str, sites: list[SiteConfig]) -> SiteConfig | None:
     """The seeded site whose allowed domains hold the URL's host, if any."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = urlsplit(url).hostname or ""
     for site in sites:
-        if any(host == d or host.endswith("." + d) for d in site.allowed_domains):
+        if host_allowed(host, site.allowed_domains):
             return site
     return None
 
