@@ -43,6 +43,7 @@ from archive.models import (
     Site,
     Version,
 )
+from archive.readonly import open_readonly
 from archive.search import SearchHit
 from archive.search import search as fts_search
 
@@ -66,6 +67,7 @@ __all__ = [
 ]
 
 
+UNFINISHED = ("running", "interrupted", "killed", "failed")  # outcomes `crawl --resume` continues
 _DOC_SELECT = """
     SELECT d.id, d.url, d.site_id, d.status, d.first_seen, d.last_seen, d.version_count,
            v.title, v.publish_date, v.publisher, v.index_no, v.doc_no, v.text_hash
@@ -87,18 +89,13 @@ class Archive(Measures):
 
     def __init__(self, path: str | Path) -> None:
         path = Path(path)
-        if not path.is_file():
-            raise ArchiveError(f"{path}: no archive here (run a crawl first, or pass --db)")
-        try:
-            self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA query_only = ON")
-            tables = {
-                r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-        except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"{path} is not a readable zwgk archive ({exc})") from exc
+        self.conn = open_readonly(path)  # mode=ro; immutable=1 in a read-only directory
+        self.conn.row_factory = sqlite3.Row
+        tables = {
+            r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         if "documents" not in tables:
+            self.conn.close()
             raise ArchiveError(f"{path} is not a zwgk archive (no documents table)")
         self.path = path
 
@@ -438,25 +435,28 @@ class Archive(Measures):
         )
 
     def unfinished_run(self, site_id: str) -> tuple[int, set[str], bool] | None:
-        """The site's latest run if it did not finish (interrupted, killed, or left running):
-        (run id, document URLs it already archived or found gone, whether it was a full walk)."""
-        rows = self._rows(
-            """SELECT id, full_walk FROM runs WHERE site_id = ?
-               AND outcome IN ('running', 'interrupted', 'killed')
-               AND id = (SELECT max(id) FROM runs WHERE site_id = ?)""",
-            [site_id, site_id],
-        )
-        if not rows:
+        """The site's latest run if it did not finish (interrupted, killed, failed, or left running):
+        (run id, document URLs archived or found gone by it and by the unbroken chain of
+        unfinished runs before it, whether the latest was a full walk)."""
+        chain = []
+        for r in self._rows(
+            "SELECT id, outcome, full_walk FROM runs WHERE site_id = ? ORDER BY id DESC", [site_id]
+        ):
+            if r["outcome"] not in UNFINISHED:
+                break
+            chain.append(r)
+        if not chain:
             return None
+        marks = ",".join("?" * len(chain))
         done = {
             r["url"]
             for r in self._rows(
-                """SELECT url FROM fetches WHERE run_id = ? AND kind IN ('document', 'gone')
-                   AND (text_hash IS NOT NULL OR status IN (304, 404, 410))""",
-                [rows[0]["id"]],
+                f"""SELECT url FROM fetches WHERE run_id IN ({marks}) AND kind IN ('document', 'gone')
+                    AND (text_hash IS NOT NULL OR status IN (304, 404, 410))""",
+                [r["id"] for r in chain],
             )
         }
-        return rows[0]["id"], done, bool(rows[0]["full_walk"])
+        return chain[0]["id"], done, bool(chain[0]["full_walk"])
 
     def column_coverage(self, run_ids: list[int]) -> list[sqlite3.Row]:
         """What these runs saw of each column: items announced, listed, archived, and a flag

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import sqlite_utils
 
 from archive import bodies, clusters, coverage, documents
 from archive.exceptions import ArchiveError
+from archive.failures import ENVIRONMENT, archive_error, error_code
 from archive.records import (
     AttachmentContent,
     ColumnCoverage,
@@ -63,12 +65,16 @@ def _alive(pid: int | None) -> bool:
 class ArchiveWriter:
     """The only writer of an archive file. Not thread-safe: one per process/reactor."""
 
-    def __init__(self, path: str | Path, neardup_threshold: float = 0.8) -> None:
+    def __init__(
+        self, path: str | Path, neardup_threshold: float = 0.8, check: bool = False
+    ) -> None:
+        """Open (create, migrate) the archive; `check` runs SQLite's quick_check first and
+        refuses a damaged file (a crawl process checks once, before its writers open)."""
         if not 0 < neardup_threshold <= 1:
             raise ArchiveError(f"near-duplicate threshold {neardup_threshold} must be in (0, 1]")
         self.path = Path(path)
         self.neardup_threshold = neardup_threshold
-        self.db: sqlite_utils.Database = connect(self.path)
+        self.db: sqlite_utils.Database = connect(self.path, check=check)
         self.bodies = bodies.BodyStore()
 
     def _cluster(self, db, doc: DocumentContent, now: str) -> None:
@@ -88,14 +94,26 @@ class ArchiveWriter:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One IMMEDIATE transaction; a failure of the file or disk becomes a typed ArchiveError
+        naming its cause (disk full, I/O error, read-only, damaged archive, busy)."""
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            if error_code(exc) not in ENVIRONMENT:
+                raise  # a constraint or a query of ours failed: a bug to see as it is
+            raise archive_error(self.path, exc, "write") from exc
 
     def upsert_site(self, site: SiteRecord) -> None:
         now = utcnow()
@@ -160,7 +178,13 @@ class ArchiveWriter:
     def finish_run(
         self, run_id: int, outcome: str, finish_reason: str | None, error: str | None = None
     ) -> dict:
-        """Close a run; its counters are derived from what was written, so they cannot drift."""
+        """Close a run; its counters are derived from what was written, so they cannot drift.
+
+        After a failed write (a full disk, a file-size limit), the WAL is checkpointed and
+        truncated first so that this last small write can still land where that is possible."""
+        if outcome == "failed":
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         with self._transaction() as db:
             counts = self._run_counts(db, run_id)
             db["runs"].update(

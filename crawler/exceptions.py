@@ -15,3 +15,8 @@ class ExtractionError(ZwgkError):
 
 class AttachmentError(ZwgkError):
     """An attachment of a supported kind is corrupt, or too costly to read, and yields no text."""
+
+
+class AttachmentRefused(AttachmentError):
+    """An attachment too costly to read (a decompression bomb, over the memory or CPU limit):
+    refused unread, with the reason."""

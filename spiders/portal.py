@@ -26,7 +26,9 @@ from crawler.crawl import render
 from crawler.crawl.challenge import detect_challenge
 from crawler.crawl.coverage import Coverage
 from crawler.crawl.items import PageItem
+from crawler.crawl.offsite import REDIRECT_OFFSITE, OffsiteRefused
 from crawler.discovery import canonical_url, column_key
+from crawler.extract.decoding import decode_response
 from crawler.history import walk
 from crawler.sites import detect
 from crawler.sites.seeds import SiteConfig, section_of
@@ -359,8 +361,11 @@ class PortalSpider(scrapy.Spider):
         status = response.status
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         error = None
+        offsite = response.meta.get(REDIRECT_OFFSITE)
         challenge = detect_challenge(status, response.body) if kind != "attachment" else None
-        if challenge:
+        if offsite:  # a redirect out of allowed_domains: recorded with its Location, not followed
+            kind, error = "error", f"redirected off the site to {offsite} (not followed)"
+        elif challenge:
             kind, error = "blocked", challenge
             self.logger.warning(
                 "blocked by an anti-bot challenge: %s (%s)", response.url, challenge
@@ -384,16 +389,17 @@ class PortalSpider(scrapy.Spider):
             status=status,
             headers=_headers(response),
             body=response.body,
-            encoding=getattr(response, "encoding", None),
+            encoding=decode_response(response)[1] if isinstance(response, TextResponse) else None,
             error=error,
             expected=response.meta["kind"],
             recheck_column=response.meta.get("recheck"),
+            redirect_to=offsite,
         )
         if kind != item.expected and item.expected == "list" and response.meta.get("column"):
             self.state.failed_columns.add(response.meta["column"].url)
             self.coverage.failed(response.meta["column"].url)
         if kind == "document" and status != 304:
-            item.html = response.text
+            item.html = decode_response(response)[0]  # as `zwgk extract` reads a file
         elif kind == "attachment":
             item.attachment_of = response.meta["document_url"]
             item.attachment_name = response.meta.get("name")
@@ -412,11 +418,17 @@ class PortalSpider(scrapy.Spider):
                 )
             else:
                 self.coverage.failed(column_url)
-        if "download_maxsize" in request.meta and "max size" in failure.getErrorMessage():
+        chain = list(dict.fromkeys(request.meta.get("redirect_urls") or ()))
+        url, redirect_to = request.url, None
+        if failure.check(OffsiteRefused) and chain:  # e.g. a <meta refresh> off the site
+            url, redirect_to = chain[0], request.url
+            reason = f"redirected off the site to {request.url} (not followed)"
+        elif failure.check(OffsiteRefused):
+            reason = failure.getErrorMessage()
+        elif "download_maxsize" in request.meta and "max size" in failure.getErrorMessage():
             reason = f"too large: over the {request.meta['download_maxsize']:,}-byte limit"
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-            chain = list(dict.fromkeys(request.meta.get("redirect_urls") or ()))
             if chain:
                 reason += " (redirected via " + " → ".join(urlsplit(u).path for u in chain) + ")"
             reason = reason[:1000]
@@ -432,8 +444,9 @@ class PortalSpider(scrapy.Spider):
             detection=detection,
             site_id=self.site.id,
             kind="error",
-            url=canonical_url(request.url),
-            requested_url=request.url,
+            url=canonical_url(url),
+            requested_url=url,
             error=reason,
             expected=request.meta.get("kind"),
+            redirect_to=redirect_to,
         )

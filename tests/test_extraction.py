@@ -7,7 +7,8 @@ import pytest
 from testdata import CORPUS, SEED_TEXTS
 
 from crawler.exceptions import ExtractionError
-from crawler.extract.extractor import EXTRACTOR_VERSION, Extracted, Extractor, decode_html
+from crawler.extract.decoding import decode_html
+from crawler.extract.extractor import EXTRACTOR_VERSION, Extracted, Extractor
 
 MANIFEST = {entry["file"]: entry for entry in json.loads((CORPUS / "manifest.json").read_text())}
 GOLD = sorted(path.stem for path in (CORPUS / "gold").glob("*.json"))

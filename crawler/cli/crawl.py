@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from archive.exceptions import ArchiveError
 from archive.read import open_archive
 from crawler.cli.options import (
     db_option,
@@ -20,6 +23,21 @@ from crawler.cli.options import (
     verbose_option,
 )
 from crawler.exceptions import ZwgkError
+
+if TYPE_CHECKING:
+    from crawler.crawl.runner import CrawlResult
+
+
+def report(db_path: str, result: CrawlResult, list_documents: bool = False) -> bool:
+    """Print the runs; True when every run finished. A crawl stopped by a failed archive write
+    ends the command instead: its runs where the archive can still be read, then one line
+    naming the cause (exit status 1)."""
+    if result.failures:
+        if result.run_ids:
+            with contextlib.suppress(ArchiveError):
+                print_runs(db_path, result.run_ids, list_documents)
+        raise ZwgkError(f"the crawl stopped: {result.failures[0]}")
+    return print_runs(db_path, result.run_ids, list_documents)
 
 
 @click.command()
@@ -50,12 +68,12 @@ def demo(db_path: str, revision: int, verbose: bool) -> None:
     try:
         click.echo(f"serving the sample portal at {base_url} (revision {revision})")
         level = "DEBUG" if verbose else "WARNING"  # the demo prints its own summary
-        run_ids = run_crawls(
+        result = run_crawls(
             [site.rebased(base_url)], db_path, trigger="demo", log_level=level, walk="full"
         )
     finally:
         server.shutdown()
-    print_runs(db_path, run_ids, list_documents=True)
+    report(db_path, result, list_documents=True)
 
 
 @click.command()
@@ -105,7 +123,7 @@ def crawl(
     folder = Path(seeds_dir)
     sites = load_seeds(folder) if all_sites else [find_site(folder, s) for s in site_ids]
     walk = "auto" if full is None else "full" if full else "incremental"
-    run_ids = run_crawls(
+    result = run_crawls(
         sites,
         db_path,
         trigger=trigger,
@@ -114,7 +132,7 @@ def crawl(
         walk=walk,
         resume=resume,
     )
-    if not print_runs(db_path, run_ids):
+    if not report(db_path, result):
         sys.exit(1)
 
 
@@ -160,7 +178,7 @@ def fetch(
         dataclasses.replace(site, start_urls=tuple(site_urls))
         for site, site_urls in groups.values()
     ]
-    run_ids = run_crawls(
+    result = run_crawls(
         fetch_sites,
         db_path,
         trigger="fetch",
@@ -169,9 +187,9 @@ def fetch(
         log_level=log_level(verbose),
         overrides=overrides_dict(overrides),
     )
-    finished = print_runs(db_path, run_ids, list_documents=True)
+    finished = report(db_path, result, list_documents=True)
     with open_archive(db_path) as arc:
-        done = arc.archived_urls(run_ids)
+        done = arc.archived_urls(result.run_ids)
     missing = [u for u in urls if u not in done and canonical_url(u) not in done]
     for url in missing:
         click.echo(f"not archived: {url}", err=True)

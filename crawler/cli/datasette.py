@@ -80,9 +80,24 @@ def metadata(db_name: str) -> dict:
     }
 
 
-def datasette_command(db_path: str, metadata_path: str, host: str, port: int) -> list[str]:
-    return ["datasette", "serve", db_path, "--metadata", metadata_path, "--host", host, "--port", str(port),
+def datasette_command(
+    db_path: str, metadata_path: str, plugins_dir: str, host: str, port: int, immutable: bool
+) -> list[str]:
+    """The Datasette command line: the archive read-only (`-i` immutable when nothing writes it,
+    else read through `mode=ro` while crawls write), with the read-only plugin."""
+    database = ["-i", db_path] if immutable else [db_path]
+    return ["datasette", "serve", *database, "--metadata", metadata_path, "--plugins-dir", plugins_dir,
+            "--host", host, "--port", str(port),
             "--setting", "default_page_size", "50", "--setting", "sql_time_limit_ms", "3000"]  # fmt: skip
+
+
+def write_plugin(db_path: str, folder: Path) -> Path:
+    """The read-only plugin (crawler/cli/datasette_readonly.py), bound to this archive's name."""
+    source = resources.files("crawler.cli").joinpath("datasette_readonly.py").read_text("utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "zwgk_readonly.py"
+    out.write_text(source.replace("@@DATABASE@@", Path(db_path).stem), encoding="utf-8")
+    return folder
 
 
 def write_metadata(db_path: str, out: Path) -> Path:

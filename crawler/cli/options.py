@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
@@ -36,6 +37,30 @@ set_option = click.option(
     metavar="NAME=VALUE",
     help="Override a Scrapy or ZWGK_* setting (repeatable), e.g. --set DOWNLOAD_TIMEOUT=30.",
 )
+
+
+class IsoTime(click.ParamType):
+    """An ISO date (2026-11-01) or date and time (2026-11-01T08:00:00+08:00). A date stays a
+    date; a time becomes UTC in the archive's form (2026-11-01T00:00:00.000Z), so that it
+    compares right with the archive's timestamps."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx) -> str:
+        text = str(value).strip()
+        try:
+            if len(text) <= 10:
+                return dt.date.fromisoformat(text).isoformat()
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO date such as 2026-11-01", param, ctx)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        utc = moment.astimezone(dt.UTC)
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+ISO_TIME = IsoTime()
 
 
 def overrides_dict(pairs: tuple[str, ...]) -> dict[str, str]:

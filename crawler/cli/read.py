@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from archive.read import open_archive
-from crawler.cli.options import db_option, print_run_table
+from crawler.cli.options import ISO_TIME, db_option, print_run_table
 from crawler.exceptions import ZwgkError
 
 
@@ -28,7 +28,8 @@ def extract(source: str, url: str | None, as_json: bool, db_path: str) -> None:
     Example:
         zwgk extract page.html --url http://www.example.gov.cn/zwgk/t20240227_1.html --json
     """
-    from crawler.extract.extractor import Extractor, decode_html
+    from crawler.extract.decoding import decode_html
+    from crawler.extract.extractor import Extractor
 
     if source.startswith(("http://", "https://")):
         from crawler.discovery import canonical_url
@@ -140,7 +141,9 @@ def diff(url: str, from_no: int | None, to_no: int | None, db_path: str) -> None
 
 
 @click.command()
-@click.option("--since", required=True, help="ISO date or time (UTC), e.g. 2026-11-01.")
+@click.option(
+    "--since", required=True, type=ISO_TIME, help="ISO date or time (UTC), e.g. 2026-11-01."
+)
 @click.option("--site", "site_id", help="Only this site.")
 @db_option
 def changes(since: str, site_id: str | None, db_path: str) -> None:
@@ -190,7 +193,11 @@ def reextract(site_id: str | None, db_path: str) -> None:
     "-o", "--output", help="Output file (default: standard output for jsonl; required for warc)."
 )
 @click.option("--site", "site_id", help="Only this site.")
-@click.option("--since", help="Only captures (warc) or documents seen (jsonl) since this ISO date.")
+@click.option(
+    "--since",
+    type=ISO_TIME,
+    help="Only captures (warc) or documents seen (jsonl) since this ISO date.",
+)
 @db_option
 def export(
     fmt: str, output: str | None, site_id: str | None, since: str | None, db_path: str
@@ -243,7 +250,9 @@ def runs(site_id: str | None, limit: int, db_path: str) -> None:
 @click.command()
 @click.argument("query")
 @click.option("--site", "site_id", help="Only this site.")
-@click.option("--since", help="Only documents published (or first seen) since this ISO date.")
+@click.option(
+    "--since", type=ISO_TIME, help="Only documents published (or first seen) since this ISO date."
+)
 @click.option("--limit", default=20, show_default=True)
 @db_option
 def search(query: str, site_id: str | None, since: str | None, limit: int, db_path: str) -> None:

@@ -37,6 +37,7 @@ class PageItem:
         None  # the kind the request was made for (a 404 "error" may be a deleted document)
     )
     recheck_column: str | None = None  # a document rechecked because this column no longer lists it
+    redirect_to: str | None = None  # a redirect off the site, not followed: where it pointed
     # filled in by pipelines
     extracted: Extracted | None = None
     normalised: Normalised | None = None

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import sqlite3
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.exceptions import CloseSpider
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
+from archive.exceptions import ArchiveError
 from archive.writer import (
     ArchiveWriter,
     AttachmentContent,
@@ -28,7 +31,13 @@ from crawler import __version__
 from crawler.crawl.items import PageItem
 from crawler.discovery import canonical_url, parse_html
 from crawler.exceptions import ExtractionError
-from crawler.extract.attachments import AttachmentError, extract_attachment_text, image_file
+from crawler.extract.attachments import (
+    AttachmentError,
+    AttachmentRefused,
+    AttachmentText,
+    extract_attachment_text,
+    image_file,
+)
 from crawler.extract.extractor import Extractor
 from crawler.history.deletion import gone_evidence
 from crawler.text import dedup
@@ -43,6 +52,7 @@ RUN_OUTCOMES = {
     "closespider_pagecount": "stopped_at_limit",
     "shutdown": "interrupted",
 }
+WRITE_FAILED = "archive_write_failed"  # the close reason when an archive write failed
 
 
 class ExtractPipeline:
@@ -96,6 +106,10 @@ class AttachmentPipeline:
                     extract_attachment_text, item.body, _content_type(item.headers), item.url
                 )
             )
+        except AttachmentRefused as exc:  # a bomb: recorded as refused, with the reason
+            item.attachment = AttachmentText("refused", "", str(exc))
+            item.error = f"attachment refused: {exc}"
+            logger.warning("%s: %s", item.url, item.error)
         except AttachmentError as exc:
             item.error = f"attachment text: {exc}"
             logger.warning("%s: %s", item.url, item.error)
@@ -107,7 +121,11 @@ def _content_type(headers: dict[str, str]) -> str | None:
 
 
 class ArchivePipeline:
-    """Writes every item to the archive, one transaction per page, and keeps the run row."""
+    """Writes every item to the archive, one transaction per page, and keeps the run row.
+
+    The first write that fails (disk full, I/O error, read-only, damage) stops the crawl: its
+    cause goes into the crawl's stats (`zwgk/archive_failure`, read by crawler/crawl/runner.py)
+    and, where the disk still allows it, into the run row, which is closed as `failed`."""
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -116,6 +134,7 @@ class ArchivePipeline:
         self.trigger = settings.get("ZWGK_TRIGGER")
         self.writer: ArchiveWriter | None = None
         self.run_id: int | None = None
+        self.failure: str | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -125,26 +144,59 @@ class ArchivePipeline:
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
         site = spider.site
-        self.writer = ArchiveWriter(
-            self.db_path, self.crawler.settings.getfloat("ZWGK_NEARDUP_THRESHOLD")
-        )
-        self.writer.check_neardup_scheme(dedup.SCHEME)
-        self.writer.upsert_site(
-            SiteRecord(
-                site.id, site.name, site.adcode, site.start_urls, site.allowed_domains, site.source
+        try:
+            self.writer = ArchiveWriter(
+                self.db_path, self.crawler.settings.getfloat("ZWGK_NEARDUP_THRESHOLD")
             )
-        )
-        self.run_id = self.writer.start_run(
-            site.id,
-            self.trigger,
-            __version__,
-            spider.full_walk,
-            getattr(spider, "resumed_from", None),
-        )
+            self.writer.check_neardup_scheme(dedup.SCHEME)
+            self.writer.upsert_site(
+                SiteRecord(
+                    site.id,
+                    site.name,
+                    site.adcode,
+                    site.start_urls,
+                    site.allowed_domains,
+                    site.source,
+                )
+            )
+            self.run_id = self.writer.start_run(
+                site.id,
+                self.trigger,
+                __version__,
+                spider.full_walk,
+                getattr(spider, "resumed_from", None),
+            )
+        except (ArchiveError, sqlite3.Error) as exc:
+            self._failed(exc)
+            raise CloseSpider(WRITE_FAILED) from exc
         self.known = spider.state.known
         spider.zwgk_run_id = self.run_id
 
+    def _failed(self, exc: BaseException) -> None:
+        """Remember the first failed write, count it, and ask the engine to stop."""
+        if self.failure is not None:
+            return
+        if isinstance(exc, ArchiveError):
+            self.failure = str(exc)
+        else:
+            self.failure = f"{self.db_path}: archive write failed ({type(exc).__name__}: {exc})"
+        stats = self.crawler.stats
+        stats.set_value("zwgk/archive_failure", self.failure)
+        stats.inc_value("zwgk/write_failures")
+        stats.inc_value("zwgk/errors")
+        logger.error("%s; stopping the crawl", self.failure)
+
     def process_item(self, item: PageItem, spider=None) -> PageItem:
+        if self.failure is not None or self.writer is None:
+            return item  # the crawl is stopping: nothing more is written
+        try:
+            return self._write(item)
+        except (ArchiveError, sqlite3.Error) as exc:
+            self._failed(exc)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=WRITE_FAILED))
+            return item
+
+    def _write(self, item: PageItem) -> PageItem:
         assert self.writer is not None
         gone = _gone(item) if item.expected == "document" else None
         known = gone is not None and (item.url in self.known or item.requested_url in self.known)
@@ -200,13 +252,19 @@ class ArchivePipeline:
         return item
 
     def spider_closed(self, spider, reason: str) -> None:
-        if self.writer is None or self.run_id is None:
+        if self.writer is None:
             return
-        coverage = getattr(spider, "coverage", None)
-        if coverage is not None:
-            self.writer.record_coverage(self.run_id, spider.site.id, coverage.records())
-        self.writer.finish_run(self.run_id, RUN_OUTCOMES.get(reason, "failed"), reason)
-        self.writer.close()
+        try:
+            if self.run_id is not None:
+                coverage = getattr(spider, "coverage", None)
+                if coverage is not None and self.failure is None:
+                    self.writer.record_coverage(self.run_id, spider.site.id, coverage.records())
+                outcome = "failed" if self.failure else RUN_OUTCOMES.get(reason, "failed")
+                self.writer.finish_run(self.run_id, outcome, reason, self.failure)
+        except (ArchiveError, sqlite3.Error) as exc:
+            logger.error("the run's end could not be recorded: %s", exc)
+        finally:
+            self.writer.close()
 
 
 class ImagePipeline:
@@ -286,6 +344,8 @@ class DedupPipeline:
 
 def _gone(item: PageItem) -> Gone | None:
     """Deletion evidence in a response to a document request (crawler/history/deletion.py)."""
+    if item.redirect_to is not None:  # redirected off the site, not followed
+        return gone_evidence(item.status, item.requested_url, item.redirect_to, offsite=True)
     if item.extracted is not None:
         text, title = item.extracted.text, item.extracted.title
     elif item.html is not None:

@@ -6,15 +6,23 @@ are layered on top by `for_site`, at 'spider' priority.
 
 from __future__ import annotations
 
-from scrapy.settings import Settings
+import json
+import math
+
+from scrapy.settings import BaseSettings, Settings
 
 from crawler import __version__
 from crawler.crawl import render
+from crawler.exceptions import ZwgkError
 from crawler.sites.seeds import SiteConfig
 
 BOT_NAME = "zwgk"
-# An honest User-Agent: who we are and where to read about it.
-USER_AGENT = f"zwgk/{__version__} (archival crawler for 政务公开 pages; +https://github.com/zwgk-archive/zwgk)"
+# An honest User-Agent: who we are and where to read about it. ASCII only: an HTTP header is
+# Latin-1 on the wire, and servers and proxies mangle anything else.
+USER_AGENT = (
+    f"zwgk/{__version__} (archival crawler for government information disclosure pages; "
+    "+https://github.com/zwgk-archive/zwgk)"
+)
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
@@ -35,6 +43,10 @@ RETRY_TIMES = 2  # on 5xx, 408, 429 and network errors, with exponential backoff
 ZWGK_RETRY_BACKOFF_BASE = 5.0  # seconds before the first retry (jittered), doubling each time
 ZWGK_RETRY_BACKOFF_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
+    # nothing leaves for a host outside the site's allowed_domains (before robots.txt is asked),
+    # and a redirect there is not followed: the 3xx itself is recorded (crawler/crawl/offsite.py)
+    "crawler.crawl.offsite.OffsiteRequestGuard": 40,
+    "crawler.crawl.offsite.OffsiteRedirectGuard": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawl.middlewares.BackoffRetryMiddleware": 550,
 }
@@ -85,6 +97,9 @@ ZWGK_ATTACHMENTS_ENABLED = True  # download files linked from documents (PDF, DO
 ZWGK_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # larger attachments are refused and recorded
 ZWGK_IMAGES_ENABLED = True  # download the images of archived documents' bodies (a 图解 page's)
 ZWGK_IMAGE_MAXSIZE = 10 * 1024 * 1024  # larger images are refused and recorded
+# Before a crawl writes, SQLite's quick_check reads the whole archive and refuses a damaged one
+# (benchmarks/integrity.py: about 4 s per GB from the page cache, 16 s from this VM's disk).
+ZWGK_CHECK_ARCHIVE = True
 
 # Rendering (crawler/crawl/render.py): list pages whose items scripts draw, in headless Chromium
 ZWGK_RENDER = True  # render list pages that need it (a seed's `render` can force or forbid it)
@@ -94,13 +109,17 @@ ZWGK_RENDER_TIMEOUT = 30.0  # seconds for a page to load and its scripts to sett
 
 
 def base_settings(
-    db_path: str, trigger: str, log_level: str = "INFO", overrides: dict[str, str] | None = None
+    db_path: str,
+    trigger: str,
+    log_level: str = "INFO",
+    overrides: dict[str, object] | None = None,
 ) -> Settings:
     """The project's settings, then the caller's: the archive path, trigger, log level and any
-    NAME=VALUE overrides given with `--set` (they win over seeds' politeness)."""
+    NAME=VALUE overrides given with `--set` (they win over seeds' politeness). Overrides given
+    as text are checked against each setting's default type (ZwgkError when they do not fit)."""
     settings = Settings()
     settings.setmodule(__name__, priority="project")
-    settings.setdict(overrides or {}, priority="cmdline")
+    settings.setdict(typed_overrides(settings, overrides or {}), priority="cmdline")
     settings.set("ZWGK_DB_PATH", db_path, priority="cmdline")
     settings.set("ZWGK_TRIGGER", trigger, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
@@ -119,3 +138,56 @@ def for_site(settings: Settings, site: SiteConfig) -> Settings:
     active = render.enable(site_settings, site.allowed_domains, site.render)
     site_settings.set("ZWGK_RENDER_ACTIVE", active, priority="spider")
     return site_settings
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def typed_overrides(defaults: Settings, overrides: dict[str, object]) -> dict[str, object]:
+    """`--set` values converted to the type of each setting's default (a number for a number,
+    true/false for a flag, JSON for a table); ZwgkError naming the setting when one does not
+    fit or the name is not a setting at all."""
+    typed = {}
+    for name, value in overrides.items():
+        if name not in defaults:
+            raise ZwgkError(f"--set {name}: no such Scrapy or zwgk setting")
+        typed[name] = value if not isinstance(value, str) else _typed(name, value, defaults[name])
+    return typed
+
+
+def _typed(name: str, text: str, default: object) -> object:
+    """`text` as a value of the default's type; ZwgkError when it is not one."""
+    word = text.strip().lower()
+    if isinstance(default, bool):
+        if word in _TRUE | _FALSE:
+            return word in _TRUE
+        expected = "true or false"
+    elif isinstance(default, int | float):
+        try:
+            number = float(word)
+        except ValueError:
+            number = math.nan
+        if math.isfinite(number):
+            return int(number) if isinstance(default, int) and number.is_integer() else number
+        expected = "a number"
+    elif isinstance(default, list | tuple):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return [part.strip() for part in text.split(",") if part.strip()]
+        if isinstance(value, list):
+            return value
+        expected = "a list (JSON, or comma-separated)"
+    elif isinstance(default, BaseSettings | dict):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if isinstance(value, dict):
+            return value
+        expected = "a JSON object"
+    else:
+        return text
+    shown = default.copy_to_dict() if isinstance(default, BaseSettings) else default
+    raise ZwgkError(f"--set {name}={text!r}: expected {expected} (its default is {shown!r})")

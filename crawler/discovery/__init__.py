@@ -29,6 +29,7 @@ from crawler.discovery.urls import (
     looks_like_document,
     trap_reason,
 )
+from crawler.extract import nesting
 from crawler.sites.seeds import CMS_FAMILIES, section_of
 from crawler.text.normalise import fold_space
 
@@ -95,8 +96,12 @@ def detect_cms(html: str, url: str) -> str:
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """A page's tree (None if unparseable), read however deep it nests (crawler/extract/nesting.py)."""
+    parser = nesting.parser()
     try:
-        return lxml.html.fromstring(html)
+        return nesting.parse_nested(
+            html, lambda text: lxml.html.fromstring(text, parser=parser), parser
+        )
     except (lxml.etree.ParserError, ValueError):
         return None
 

@@ -11,7 +11,6 @@ page) keeps what text it has: captions, alt texts, else its title; its images ar
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -22,11 +21,10 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
-from w3lib.encoding import html_to_unicode
 
 from crawler.discovery.urls import is_attachment_url
 from crawler.exceptions import ExtractionError
-from crawler.extract import body, boilerplate, credits, images, metadata, titles
+from crawler.extract import body, boilerplate, credits, images, metadata, nesting, titles
 from crawler.extract.lines import tree_lines
 from crawler.text.normalise import fold_space
 
@@ -71,22 +69,12 @@ class Extracted:
         return data
 
 
-def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Decode raw bytes as a browser would: HTTP charset, BOM, <meta charset>, then detection.
-
-    Returns (text, encoding name such as 'utf-8' or 'gb18030'; GBK/GB2312 pages decode as the
-    gb18030 superset).
-    """
-    encoding, text = html_to_unicode(content_type, body)
-    return text, codecs.lookup(encoding).name
-
-
 class Extractor:
     """Turns HTML into Extracted. Build once and reuse: the parser and trafilatura's options are
     made here, with a config of our own (never trafilatura's module-wide one) and dedup off."""
 
     def __init__(self) -> None:
-        self._parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+        self._parser = nesting.parser(encoding="utf-8", remove_comments=True, remove_pis=True)
         config = trafilatura.settings.use_config()  # a fresh ConfigParser, not DEFAULT_CONFIG
         config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
         self._options = trafilatura.settings.Extractor(
@@ -111,13 +99,22 @@ class Extractor:
             raise ExtractionError("empty document")
         if html.lstrip().startswith("%PDF") or not _HTML_HINT_RE.search(html[:20000]):
             raise ExtractionError("not an HTML document")
-        try:
-            tree = lxml.html.document_fromstring(
-                html.encode("utf-8", "replace"), parser=self._parser
+        try:  # pages nested past the parser's depth limit: crawler/extract/nesting.py
+            tree = nesting.parse_nested(
+                html,
+                lambda text: lxml.html.document_fromstring(
+                    text.encode("utf-8", "replace"), parser=self._parser
+                ),
+                self._parser,
             )
         except (etree.ParserError, ValueError) as exc:
             raise ExtractionError(f"unparseable HTML ({exc})") from exc
-        if tree is None or tree.find("body") is None:
+        if tree is None:
+            raise ExtractionError(
+                f"page nested deeper than the parser reads ({nesting.PARSER_LIMIT:,} levels) "
+                "even without its wrapper tags"
+            )
+        if tree.find("body") is None:
             raise ExtractionError("HTML without a body")
         return tree
 

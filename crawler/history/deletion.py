@@ -1,8 +1,9 @@
 """Deletion evidence: when a known document's URL no longer serves the document.
 
 Plain functions over what a fetch returned. A portal deletes a 政务公开 page in several ways:
-a real 404/410, a redirect to the home page or an error page, a "soft 404" that answers 200
-with 页面不存在 / 信息已删除, an empty body, or silently dropping it from its list.
+a real 404/410, a redirect to the home page or an error page, a redirect off the site (to a
+host the crawl may not visit), a "soft 404" that answers 200 with 页面不存在 / 信息已删除, an
+empty body, or silently dropping it from its list.
 """
 
 from __future__ import annotations
@@ -29,8 +30,12 @@ def gone_evidence(
     final_url: str,
     text: str | None = None,
     title: str | None = None,
+    offsite: bool = False,
 ) -> Gone | None:
-    """A Gone when the response says the document at `requested_url` is no more, else None."""
+    """A Gone when the response says the document at `requested_url` is no more, else None.
+
+    `offsite`: the response was a redirect to `final_url`, outside the site's allowed domains,
+    which the crawler does not follow: the document has left this site (moved or deleted)."""
     evidence = {"status": str(status), "final_url": final_url}
     if status in (404, 410):
         return Gone(f"HTTP {status}", "deleted", evidence)
@@ -42,6 +47,9 @@ def gone_evidence(
             return Gone("redirected to the home page", "deleted", evidence)
         if ERROR_PATH_RE.search(path):
             return Gone("redirected to an error page", "deleted", evidence)
+        if offsite:
+            host = urlsplit(final_url).hostname or final_url
+            return Gone(f"moved off the site: redirected to {host}", "deleted", evidence)
     if text is not None:
         body = (title or "") + "\n" + text
         if not text.strip():

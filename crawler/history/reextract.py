@@ -16,7 +16,8 @@ from archive.read import Archive
 from archive.writer import ArchiveWriter
 from crawler import __version__
 from crawler.exceptions import ExtractionError
-from crawler.extract.extractor import Extractor, decode_html
+from crawler.extract.decoding import decode_html
+from crawler.extract.extractor import Extractor
 from crawler.text import dedup
 from crawler.text.content import document_content
 from crawler.text.normalise import Normaliser

@@ -5,15 +5,17 @@ a document's body are recognised and measured, not read (image.py).
 Plain functions over bytes. The kind is decided by sniff.py (magic bytes first, then the
 Content-Type, then the file extension). Valid files of a kind we do not read (legacy OLE2
 .doc/.xls/.wps/.et, OFD, archives, images) give ``kind="unsupported"`` and a note; a corrupt
-file of a kind we do read raises :class:`AttachmentError` with a one-line message. The bounds
-on what one file may cost are in limits.py.
+file of a kind we do read raises :class:`AttachmentError` with a one-line message, and a file
+too costly to read (a decompression bomb; a PDF over the memory or CPU limit of the child
+process that reads it, sandbox.py) raises :class:`AttachmentRefused`. The bounds on what one
+file may cost are in limits.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.exceptions import AttachmentError
+from crawler.exceptions import AttachmentError, AttachmentRefused
 from crawler.extract.attachments import limits
 from crawler.extract.attachments.docx import docx_lines
 from crawler.extract.attachments.image import image_note
@@ -21,6 +23,7 @@ from crawler.extract.attachments.limits import MAX_MEMBER_BYTES
 from crawler.extract.attachments.lines import fold_lines
 from crawler.extract.attachments.pdf import pdf_lines
 from crawler.extract.attachments.plain import text_lines
+from crawler.extract.attachments.sandbox import read_limited
 from crawler.extract.attachments.sniff import KINDS, sniff, sniff_kind
 from crawler.extract.attachments.xlsx import xlsx_lines
 
@@ -28,6 +31,7 @@ __all__ = [
     "KINDS",
     "MAX_MEMBER_BYTES",
     "AttachmentError",
+    "AttachmentRefused",
     "AttachmentText",
     "extract_attachment_text",
     "image_file",
@@ -49,13 +53,15 @@ def extract_attachment_text(
 
     Never raises for valid files of a kind we do not read: those give
     kind="unsupported", text="" and a note. Raises AttachmentError (one-line
-    message) for a corrupt PDF, DOCX or XLSX, or a zip member over the size cap.
+    message) for a corrupt PDF, DOCX or XLSX, and AttachmentRefused for a bomb
+    (a zip member over the size or packing-ratio cap, a PDF over the child's
+    memory or CPU limit).
     """
     kind, note = sniff(body, content_type, filename)
     if kind == "unsupported":
         return AttachmentText(kind, "", note)
-    if kind == "pdf":
-        lines, notes = pdf_lines(body)
+    if kind == "pdf":  # in a child process with memory and CPU limits: sandbox.py
+        lines, notes = read_limited(pdf_lines, body, "PDF")
     elif kind == "docx":
         lines, notes = docx_lines(body)
     elif kind == "xlsx":

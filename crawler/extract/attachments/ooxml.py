@@ -9,7 +9,7 @@ import zlib
 
 from lxml import etree
 
-from crawler.exceptions import AttachmentError
+from crawler.exceptions import AttachmentError, AttachmentRefused
 from crawler.extract.attachments import limits
 from crawler.extract.attachments.lines import one_line
 
@@ -24,15 +24,23 @@ def open_zip(body: bytes, label: str) -> zipfile.ZipFile:
 
 
 def check_sizes(archive: zipfile.ZipFile, names: list[str], label: str) -> None:
-    """Refuse zip bombs: declared uncompressed sizes over the cap (zipfile enforces them)."""
+    """Refuse zip bombs by their declared sizes (zipfile enforces them while reading): a member
+    or all of them over the size cap, or a member packed far tighter than text packs."""
     total = 0
     for name in names:
-        size = archive.getinfo(name).file_size
+        info = archive.getinfo(name)
+        size = info.file_size
         total += size
         if size > limits.MAX_MEMBER_BYTES or total > limits.MAX_MEMBER_BYTES:
-            raise AttachmentError(
-                f"{label} member {name} would unpack to {size} bytes"
-                f" ({total} in all), over the {limits.MAX_MEMBER_BYTES}-byte limit"
+            raise AttachmentRefused(
+                f"{label} refused: member {name} would unpack to {size:,} bytes"
+                f" ({total:,} in all), over the {limits.MAX_MEMBER_BYTES:,}-byte limit"
+            )
+        ratio = size / max(info.compress_size, 1)
+        if size > limits.BOMB_MIN_BYTES and ratio > limits.MAX_PACK_RATIO:
+            raise AttachmentRefused(
+                f"{label} refused: member {name} unpacks {info.compress_size:,} bytes to "
+                f"{size:,} ({ratio:,.0f} times; a decompression bomb)"
             )
 
 

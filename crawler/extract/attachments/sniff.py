@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 from crawler.extract.attachments.ooxml import ZIP_ERRORS
 
-KINDS = ("pdf", "docx", "xlsx", "text", "unsupported")
+KINDS = ("pdf", "docx", "xlsx", "text", "unsupported", "refused")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OTHER_MAGIC = (  # valid files we do not read: magic prefix → note

@@ -1,0 +1,99 @@
+"""Hostile attachment files, built here: decompression bombs and files that are costly to read.
+
+- docx_bomb: a DOCX whose word/document.xml (real paragraphs, repeated) unpacks ~300 times
+  (the issue's: 580 KB holding 190 MB of XML)
+- docx_markup: a DOCX of ~40 MB of XML that packs like ordinary XML (random run ids, little
+  text): not a bomb by its packing, so it is read — streamed
+- pdf_bomb: a PDF whose content stream inflates to 1 GB (about 1 MB on the wire)
+- pdf_slow: a small PDF whose page takes pdfminer far longer than a CPU limit of seconds
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import zipfile
+import zlib
+
+from fixture_portals.attachments import _pdf
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+HEAD = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}"><w:body>'.encode()
+TAIL = b"</w:body></w:document>"
+MB = 1024 * 1024
+
+
+def _docx(blocks, total: int) -> bytes:
+    """A DOCX whose document.xml is HEAD, blocks (bytes, repeated as given) to `total`, TAIL."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            member.write(HEAD)
+            written = 0
+            for block in blocks:
+                member.write(block)
+                written += len(block)
+                if written >= total:
+                    break
+            member.write(TAIL)
+    return out.getvalue()
+
+
+def docx_bomb(xml_bytes: int = 190 * MB) -> bytes:
+    paragraph = "<w:p><w:r><w:t>关于做好2024年春耕生产工作的通知</w:t></w:r></w:p>".encode()
+    block = paragraph * (MB // len(paragraph))
+    return _docx(iter(lambda: block, None), xml_bytes)
+
+
+def docx_markup(xml_bytes: int = 40 * MB, seed: int = 4) -> bytes:
+    rng = random.Random(seed)
+
+    def blocks():
+        while True:
+            ids = rng.randbytes(8 * 2000).hex()
+            runs = "".join(
+                f'<w:r w:rsidR="{ids[i : i + 16]}"><w:rPr><w:b/></w:rPr><w:t>{i % 10}</w:t></w:r>'
+                for i in range(0, len(ids), 16)
+            )
+            yield f"<w:p>{runs}</w:p>".encode()
+
+    return _docx(blocks(), xml_bytes)
+
+
+def _flate(chunk: bytes, times: int) -> bytes:
+    """zlib data of `chunk` repeated `times` times, built without compressing it all: one
+    deflate block per chunk (each compressed alike after a full flush), and the checksum."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    end = deflate.flush(zlib.Z_FINISH)
+    adler = 1
+    for _ in range(times):
+        adler = zlib.adler32(chunk, adler)
+    return b"\x78\xda" + block * times + end + struct.pack(">I", adler)
+
+
+def _pdf_with_stream(stream: bytes, flate: bool) -> bytes:
+    filters = b" /Filter /FlateDecode" if flate else b""
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+            b"<< /Length %d%s >>\nstream\n" % (len(stream), filters) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
+
+
+def pdf_bomb(inflated: int = 1024 * MB) -> bytes:
+    chunk = b" " * MB  # white space: a valid, empty content stream, a gigabyte of it
+    return _pdf_with_stream(_flate(chunk, inflated // len(chunk)), flate=True)
+
+
+def pdf_slow(operators: int = 400_000) -> bytes:
+    """A page of `operators` text-showing operators: seconds of layout work per 10,000."""
+    ops = b"BT /F1 1 Tf " + b"(zwgk) Tj 0.1 0 Td " * operators + b"ET"
+    return _pdf_with_stream(_flate(ops, 1), flate=True)
