@@ -25,6 +25,16 @@ CAUSES = {
     "SQLITE_BUSY": "busy",
     "SQLITE_LOCKED": "busy",
 }
+# codes that say something about the archive's file or disk, not about the program
+ENVIRONMENT = frozenset(CAUSES)
+# what to do about a write that failed for each cause; {where} is the archive's folder
+ADVICE = {
+    "disk full": "free space on the disk holding {where}",
+    "I/O error": "check the disk and the file size limit (ulimit -f)",
+    "read-only": "{where} is read-only: use --db to name a writable archive",
+    "cannot open the file": "check that {where} exists and is writable",
+    "permission denied": "check the permissions of the archive and of {where}",
+}
 # when Python does not say (a wrapped error), the message SQLite gives for each
 _MESSAGES = (
     ("database or disk is full", "SQLITE_FULL"),
@@ -49,12 +59,6 @@ def error_code(exc: BaseException) -> str | None:
     return next((code for text, code in _MESSAGES if text in message), None)
 
 
-def cause_of(exc: BaseException) -> str | None:
-    """The cause in a few words ("disk full", "I/O error", "read-only", …), or None."""
-    code = error_code(exc)
-    return CAUSES.get(code) if code else None
-
-
 def is_damage(exc: BaseException) -> bool:
     return error_code(exc) in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 
@@ -64,10 +68,6 @@ def damaged(path: str | Path, detail: str) -> DamagedArchive:
         f"{path}: damaged archive ({detail}); zwgk will not modify it: run `zwgk check --db "
         f"{path}`, then restore it from a backup or move it aside"
     )
-
-
-# codes that say something about the archive's file or disk, not about the program
-ENVIRONMENT = frozenset(CAUSES)
 
 
 def read_only_place(path: Path) -> bool:
@@ -99,21 +99,8 @@ def archive_error(path: str | Path, exc: sqlite3.Error, doing: str) -> ArchiveEr
         cause = "read-only"
     if doing == "read" and cause:
         return ArchiveError(f"{path}: cannot read the archive: {cause} ({exc})")
-    if cause in (
-        "disk full",
-        "I/O error",
-        "read-only",
-        "cannot open the file",
-        "permission denied",
-    ):
-        where = Path(path).resolve().parent
-        advice = {
-            "disk full": f"free space on the disk holding {where}",
-            "I/O error": "check the disk and the file size limit (ulimit -f)",
-            "read-only": f"{where} is read-only: use --db to name a writable archive",
-            "cannot open the file": f"check that {where} exists and is writable",
-            "permission denied": f"check the permissions of {path} and {where}",
-        }[cause]
+    if cause in ADVICE:
+        advice = ADVICE[cause].format(where=Path(path).resolve().parent)
         return ArchiveWriteError(
             f"{path}: cannot {doing} the archive: {cause} ({exc}); {advice}", cause
         )

@@ -19,6 +19,7 @@ import sqlite_utils
 from archive import bodies, clusters, coverage, documents
 from archive.exceptions import ArchiveError
 from archive.failures import ENVIRONMENT, archive_error, error_code
+from archive.processes import alive
 from archive.records import (
     AttachmentContent,
     ColumnCoverage,
@@ -31,6 +32,7 @@ from archive.records import (
     SiteRecord,
     utcnow,
 )
+from archive.reserve import Reserve
 from archive.schema import connect
 from archive.search import reindex_document
 
@@ -49,33 +51,26 @@ __all__ = [
 ]
 
 
-def _alive(pid: int | None) -> bool:
-    """Whether a process with this id runs on this machine (a run's writer)."""
-    if not pid or pid == os.getpid():
-        return bool(pid)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class ArchiveWriter:
     """The only writer of an archive file. Not thread-safe: one per process/reactor."""
 
     def __init__(
-        self, path: str | Path, neardup_threshold: float = 0.8, check: bool = False
+        self,
+        path: str | Path,
+        neardup_threshold: float = 0.8,
+        check: bool = False,
+        reserve: bool = False,
     ) -> None:
         """Open (create, migrate) the archive; `check` runs SQLite's quick_check first and
-        refuses a damaged file (a crawl process checks once, before its writers open)."""
+        refuses a damaged file (a crawl process checks once, before its writers open);
+        `reserve` sets room aside to close a failed run on a full disk (archive/reserve.py)."""
         if not 0 < neardup_threshold <= 1:
             raise ArchiveError(f"near-duplicate threshold {neardup_threshold} must be in (0, 1]")
         self.path = Path(path)
         self.neardup_threshold = neardup_threshold
         self.db: sqlite_utils.Database = connect(self.path, check=check)
         self.bodies = bodies.BodyStore()
+        self.reserve = Reserve(self.path) if reserve else None
 
     def _cluster(self, db, doc: DocumentContent, now: str) -> None:
         """Near-duplicate clusters: a no-op for a text already signed or too short to sign."""
@@ -91,6 +86,8 @@ class ArchiveWriter:
 
     def close(self) -> None:
         self.db.close()
+        if self.reserve is not None:
+            self.reserve.release()
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -158,7 +155,7 @@ class ArchiveWriter:
                 for run_id, pid in db.execute(
                     "SELECT id, pid FROM runs WHERE site_id = ? AND outcome = 'running'", [site_id]
                 ).fetchall()
-                if not _alive(pid)
+                if not alive(pid)
             ]
             for run_id in stale:
                 last = db.execute(
@@ -180,9 +177,11 @@ class ArchiveWriter:
     ) -> dict:
         """Close a run; its counters are derived from what was written, so they cannot drift.
 
-        After a failed write (a full disk, a file-size limit), the WAL is checkpointed and
-        truncated first so that this last small write can still land where that is possible."""
+        After a failed write (a full disk, a file-size limit), the reserve is given back and the
+        WAL checkpointed and truncated first, so that this last small write can still land."""
         if outcome == "failed":
+            if self.reserve is not None:
+                self.reserve.release()
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         with self._transaction() as db:

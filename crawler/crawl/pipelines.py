@@ -146,7 +146,9 @@ class ArchivePipeline:
         site = spider.site
         try:
             self.writer = ArchiveWriter(
-                self.db_path, self.crawler.settings.getfloat("ZWGK_NEARDUP_THRESHOLD")
+                self.db_path,
+                self.crawler.settings.getfloat("ZWGK_NEARDUP_THRESHOLD"),
+                reserve=True,  # room to close the run `failed` should the disk fill up
             )
             self.writer.check_neardup_scheme(dedup.SCHEME)
             self.writer.upsert_site(
