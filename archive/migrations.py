@@ -425,3 +425,27 @@ def m008_coverage(db: sqlite_utils.Database) -> None:
         CREATE INDEX section_detections_site ON section_detections(site_id, detected_at);
         """
     )
+
+
+@migration
+def m009_replayable_captures(db: sqlite_utils.Database) -> None:
+    """What a WARC replay needs: the URL as fetched, the request headers as sent, and every
+    redirect hop (its request, status, Location and headers)."""
+    db.executescript(
+        """
+        ALTER TABLE fetches ADD COLUMN fetched_url TEXT;
+        ALTER TABLE fetches ADD COLUMN request_headers TEXT;
+        CREATE TABLE redirects (
+            id INTEGER PRIMARY KEY,
+            fetch_id INTEGER NOT NULL REFERENCES fetches(id),
+            hop INTEGER NOT NULL,            -- 0: the first request
+            url TEXT NOT NULL,               -- the URL requested at this hop, as fetched
+            status INTEGER NOT NULL,
+            location TEXT,                   -- the Location header as the server sent it
+            request_headers TEXT,            -- JSON, as sent
+            response_headers TEXT,           -- JSON
+            fetched_at TEXT NOT NULL,
+            UNIQUE (fetch_id, hop)
+        );
+        """
+    )

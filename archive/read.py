@@ -429,10 +429,36 @@ class Archive(Measures):
             params.append(since)
         yield from self.conn.execute(
             f"""SELECT f.id, f.url, f.requested_url, f.fetched_at, f.method, f.status, f.kind,
-                       f.headers, f.encoding, f.error, f.body_sha256, f.run_id, f.site_id
+                       f.headers, f.encoding, f.error, f.body_sha256, f.run_id, f.site_id,
+                       f.fetched_url, f.request_headers
                 FROM fetches f {"WHERE " + " AND ".join(where) if where else ""} ORDER BY f.id""",
             params,
         )
+
+    def redirects(self, fetch_id: int) -> list[sqlite3.Row]:
+        """The redirect hops before a fetch's response, in order: url, status, location,
+        request_headers and response_headers (JSON), fetched_at."""
+        return self._rows("SELECT * FROM redirects WHERE fetch_id = ? ORDER BY hop", [fetch_id])
+
+    def document_pages(self, site_id: str | None = None, since: str | None = None) -> list[dict]:
+        """Each document's latest capture with a body as a page to open: url (as fetched), ts
+        (capture time), title; for WACZ pages.jsonl."""
+        where, params = ["f.body_sha256 IS NOT NULL"], []
+        if site_id:
+            where.append("d.site_id = ?")
+            params.append(site_id)
+        if since:
+            where.append("f.fetched_at >= ?")
+            params.append(since)
+        rows = self._rows(
+            f"""SELECT coalesce(f.fetched_url, f.url) AS url, f.fetched_at AS ts, v.title
+                FROM documents d JOIN versions v ON v.id = d.current_version_id
+                JOIN fetches f ON f.id = (SELECT max(id) FROM fetches WHERE url = d.url AND status = 200
+                                          AND body_sha256 IS NOT NULL)
+                WHERE {" AND ".join(where)} ORDER BY d.id""",
+            params,
+        )
+        return [dict(r) for r in rows]
 
     def unfinished_run(self, site_id: str) -> tuple[int, set[str], bool] | None:
         """The site's latest run if it did not finish (interrupted, killed, failed, or left running):

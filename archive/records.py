@@ -22,6 +22,18 @@ class SiteRecord:
 
 
 @dataclass(frozen=True)
+class RedirectHop:
+    """One redirect on the way to a response: the request as sent and the 3xx that answered."""
+
+    url: str  # the URL requested at this hop, as fetched
+    status: int  # 301, 302, 303, 307, 308
+    location: str | None  # the Location header, as sent by the server
+    request_headers: dict[str, str] = field(default_factory=dict)
+    response_headers: dict[str, str] = field(default_factory=dict)
+    fetched_at: str = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True)
 class FetchRecord:
     """One HTTP exchange (or a failed attempt: status None and error set)."""
 
@@ -36,6 +48,9 @@ class FetchRecord:
     error: str | None = None
     method: str = "GET"
     fetched_at: str = field(default_factory=utcnow)
+    fetched_url: str | None = None  # the URL as fetched (not canonicalised); None: url
+    request_headers: dict[str, str] = field(default_factory=dict)  # as sent, for the WARC
+    redirects: tuple[RedirectHop, ...] = ()  # the hops before this response, in order
 
     @property
     def content_type(self) -> str | None:

@@ -29,6 +29,7 @@ from archive.records import (
     Gone,
     PageOutcome,
     SectionDetection,
+    RedirectHop,
     SiteRecord,
     utcnow,
 )
@@ -46,9 +47,14 @@ __all__ = [
     "Gone",
     "PageOutcome",
     "SectionDetection",
+    "RedirectHop",
     "SiteRecord",
     "utcnow",
 ]
+
+
+def _json_or_null(headers: dict[str, str]) -> str | None:
+    return json.dumps(headers, ensure_ascii=False) if headers else None
 
 
 class ArchiveWriter:
@@ -354,10 +360,11 @@ class ArchiveWriter:
     def _insert_fetch(
         db, run_id: int | None, fetch: FetchRecord, body_sha: str | None, text_hash: str | None
     ) -> int:
-        return db.execute(
+        fetch_id = db.execute(
             """INSERT INTO fetches (run_id, site_id, url, requested_url, fetched_at, method, status, kind,
-                   headers, content_type, encoding, body_sha256, body_size, text_hash, error)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   headers, content_type, encoding, body_sha256, body_size, text_hash, error,
+                   fetched_url, request_headers)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 run_id,
                 fetch.site_id,
@@ -374,8 +381,20 @@ class ArchiveWriter:
                 None if fetch.body is None else len(fetch.body),
                 text_hash,
                 fetch.error,
+                fetch.fetched_url,
+                _json_or_null(fetch.request_headers),
             ],
         ).lastrowid
+        db.conn.executemany(
+            """INSERT INTO redirects (fetch_id, hop, url, status, location, request_headers,
+                   response_headers, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (fetch_id, n, h.url, h.status, h.location, _json_or_null(h.request_headers),
+                 _json_or_null(h.response_headers), h.fetched_at)
+                for n, h in enumerate(fetch.redirects)
+            ],
+        )  # fmt: skip
+        return fetch_id
 
     @staticmethod
     def _store_listing(

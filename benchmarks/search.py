@@ -9,7 +9,8 @@ characters (so its words are rare: a 4-character piece of it is in about one doc
 document is indexed as the writer indexes it (archive.search.reindex_document), then
 Archive.search_documents (limit 20, newest first) is timed on queries cut from the paragraphs
 (common) and from the random lines (rare). Prints median and p95 per length and kind, the
-matches a query has (counted up to 10,000), bytes per document and the build time.
+matches a query has (counted up to 10,000), bytes per document and the build time; at 100,000,
+300,000 and 1,000,000 documents on the way to N (a long build still reports what it reached).
 """
 
 from __future__ import annotations
@@ -51,8 +52,11 @@ def is_han(text: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def build(path: Path, n: int, pool: list[str], alphabet: list[str]) -> list[str]:
-    """Write n documents; returns their random (rare) lines."""
+CHECKPOINTS = (100_000, 300_000, 1_000_000)
+
+
+def build(path: Path, n: int, pool: list[str], alphabet: list[str]):
+    """Write n documents, yielding (count, their random lines so far) at each checkpoint and at n."""
     rng = random.Random(7)
     db = connect(path)
     conn = db.conn
@@ -92,13 +96,14 @@ def build(path: Path, n: int, pool: list[str], alphabet: list[str]) -> list[str]
         )
         conn.execute("UPDATE documents SET current_version_id = ? WHERE id = ?", [i, i])
         reindex_document(db, i)
-        if i % 20_000 == 0:
+        if i % 20_000 == 0 or i == n:
             conn.execute("COMMIT")
-            conn.execute("BEGIN")
             print(f"  {i} documents", file=sys.stderr, flush=True)
+            if i in CHECKPOINTS or i == n:
+                yield i, rare
+            conn.execute("BEGIN")
     conn.execute("COMMIT")
     db.close()
-    return rare
 
 
 def pick(texts: list[str], size: int, count: int, rng: random.Random, avoid: str = "") -> list[str]:
@@ -146,31 +151,35 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp, "search.db")
         started = time.perf_counter()
-        rare_lines = build(path, args.docs, pool, alphabet)
-        build_s = time.perf_counter() - started
-        size = sum(p.stat().st_size for p in Path(tmp).glob("search.db*"))
-        rng = random.Random(11)
-        print(f"documents              {args.docs:,}")
-        print(f"build + index          {build_s:,.0f} s ({args.docs / build_s:,.0f} documents/s)")
-        print(
-            f"archive size           {size / 2**20:,.0f} MB = {size / args.docs:,.0f} bytes per document"
-        )
-        print(f"load average           {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
-        print("query        kind     median ms   p95 ms   max ms   matches (median, up to 10,000)")
-        with Archive(path) as arc:
-            arc.search_documents(pick(pool, 4, 1, rng)[0])  # warm the page cache
-            for size_chars in (1, 2, 4, 8):
-                for kind, texts, avoid in (("common", pool, ""), ("rare", rare_lines, joined)):
-                    if size_chars == 1 and kind == "rare":
-                        continue  # every character of the random lines is common
-                    queries = pick(
-                        texts, size_chars, args.queries, rng, avoid if size_chars == 2 else ""
-                    )
-                    median, p95, worst = timed(arc, queries)
-                    found = statistics.median(matches(arc, q) for q in queries)
-                    print(
-                        f"{size_chars}-character  {kind:<7} {median:9.1f} {p95:8.1f} {worst:8.1f}   {found:,.0f}"
-                    )
+        for count, rare_lines in build(path, args.docs, pool, alphabet):
+            report(
+                path, count, time.perf_counter() - started, pool, joined, rare_lines, args.queries
+            )
+
+
+def report(path: Path, count: int, build_s: float, pool, joined, rare_lines, per_kind: int) -> None:
+    size = sum(p.stat().st_size for p in path.parent.glob("search.db*"))
+    rng = random.Random(11)
+    print(f"documents              {count:,}")
+    print(f"build + index          {build_s:,.0f} s ({count / build_s:,.0f} documents/s)")
+    print(f"archive size           {size / 2**20:,.0f} MB = {size / count:,.0f} bytes per document")
+    print(
+        f"load average           {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores, shared)"
+    )
+    print("query        kind     median ms   p95 ms   max ms   matches (median, up to 10,000)")
+    with Archive(path) as arc:
+        arc.search_documents(pick(pool, 4, 1, rng)[0])  # warm the page cache
+        for size_chars in (1, 2, 4, 8):
+            for kind, texts, avoid in (("common", pool, ""), ("rare", rare_lines, joined)):
+                if size_chars == 1 and kind == "rare":
+                    continue  # every character of the random lines is common
+                queries = pick(texts, size_chars, per_kind, rng, avoid if size_chars == 2 else "")
+                median, p95, worst = timed(arc, queries)
+                found = statistics.median(matches(arc, q) for q in queries)
+                print(
+                    f"{size_chars}-character  {kind:<7} {median:9.1f} {p95:8.1f} {worst:8.1f}   {found:,.0f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 from archive.writer import ColumnRef, SectionDetection
 from crawler import discovery
 from crawler.crawl import render
+from crawler.crawl.capture import SENT, header_dict, hops_before, sent_headers
 from crawler.crawl.challenge import detect_challenge
 from crawler.crawl.coverage import Coverage
 from crawler.crawl.items import PageItem
@@ -34,13 +35,6 @@ from crawler.sites import detect
 from crawler.sites.seeds import SiteConfig, section_of
 
 ATTACHMENT_HTML_TYPES = ("text/html", "application/xhtml")
-
-
-def _headers(response: Response) -> dict[str, str]:
-    return {
-        k.decode("latin-1"): b", ".join(v).decode("latin-1", "replace")
-        for k, v in response.headers.items()
-    }
 
 
 class PortalSpider(scrapy.Spider):
@@ -387,13 +381,16 @@ class PortalSpider(scrapy.Spider):
             url=canonical_url(response.url),
             requested_url=requested,
             status=status,
-            headers=_headers(response),
+            headers=header_dict(response.headers),
             body=response.body,
             encoding=decode_response(response)[1] if isinstance(response, TextResponse) else None,
             error=error,
             expected=response.meta["kind"],
             recheck_column=response.meta.get("recheck"),
             redirect_to=offsite,
+            fetched_url=response.url,
+            request_headers=response.meta.get(SENT) or sent_headers(response.request),
+            redirects=hops_before(response.meta, response.url, status),
         )
         if kind != item.expected and item.expected == "list" and response.meta.get("column"):
             self.state.failed_columns.add(response.meta["column"].url)
@@ -449,4 +446,7 @@ class PortalSpider(scrapy.Spider):
             error=reason,
             expected=request.meta.get("kind"),
             redirect_to=redirect_to,
+            fetched_url=request.url,
+            request_headers=request.meta.get(SENT) or sent_headers(request),
+            redirects=hops_before(request.meta),
         )

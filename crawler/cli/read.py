@@ -188,9 +188,11 @@ def reextract(site_id: str | None, db_path: str) -> None:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["warc", "jsonl", "csv"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["warc", "wacz", "jsonl", "csv"]), required=True)
 @click.option(
-    "-o", "--output", help="Output file (default: standard output for jsonl; required for warc)."
+    "-o",
+    "--output",
+    help="Output file (default: standard output for jsonl; required for warc, wacz).",
 )
 @click.option("--site", "site_id", help="Only this site.")
 @click.option(
@@ -202,21 +204,27 @@ def reextract(site_id: str | None, db_path: str) -> None:
 def export(
     fmt: str, output: str | None, site_id: str | None, since: str | None, db_path: str
 ) -> None:
-    """Export raw captures as WARC/1.1, or documents with their latest version as JSON Lines or CSV.
+    """Export raw captures as WARC/1.1 or WACZ (for pywb, ReplayWeb.page), or documents with their
+    latest version as JSON Lines or CSV.
 
     \b
     Example:
         zwgk export --format warc -o archive.warc.gz
+        zwgk export --format wacz -o archive.wacz     # needs pip install 'zwgk[warc]'
         zwgk export --format jsonl --site sample > documents.jsonl
         zwgk export --format csv --since 2026-11-01 -o documents.csv
     """
-    from crawler.history.export import export_csv, export_jsonl, export_warc
+    from crawler.history.export import export_csv, export_jsonl
+    from crawler.history.warc import export_wacz, export_warc
 
     with open_archive(db_path) as arc:
-        if fmt == "warc":
+        if fmt in ("warc", "wacz"):
             if not output:
-                raise ZwgkError("--format warc needs -o FILE (e.g. archive.warc.gz)")
-            count = export_warc(arc, Path(output), site_id, since)
+                raise ZwgkError(
+                    f"--format {fmt} needs -o FILE (e.g. archive.{fmt}{'.gz' if fmt == 'warc' else ''})"
+                )
+            write = export_warc if fmt == "warc" else export_wacz
+            count = write(arc, Path(output), site_id, since)
             click.echo(f"{count} response records written to {output}", err=True)
         else:
             write = export_jsonl if fmt == "jsonl" else export_csv

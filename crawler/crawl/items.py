@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from archive.writer import ColumnRef, SectionDetection
+from archive.writer import ColumnRef, RedirectHop, SectionDetection
 
 if TYPE_CHECKING:
     from crawler.extract.attachments import AttachmentText
@@ -38,6 +38,9 @@ class PageItem:
     )
     recheck_column: str | None = None  # a document rechecked because this column no longer lists it
     redirect_to: str | None = None  # a redirect off the site, not followed: where it pointed
+    fetched_url: str | None = None  # the URL as fetched (response.url), not canonicalised
+    request_headers: dict[str, str] = field(default_factory=dict)  # as sent
+    redirects: tuple[RedirectHop, ...] = ()  # the redirect hops before the response
     # filled in by pipelines
     extracted: Extracted | None = None
     normalised: Normalised | None = None

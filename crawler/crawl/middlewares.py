@@ -1,4 +1,5 @@
-"""Downloader middlewares: retries that back off instead of hammering a struggling county server."""
+"""Downloader middlewares: retries that back off instead of hammering a struggling county server.
+(The capture of each exchange as sent, for the WARC export, is crawler/crawl/capture.py.)"""
 
 from __future__ import annotations
 

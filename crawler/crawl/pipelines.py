@@ -212,6 +212,9 @@ class ArchivePipeline:
             body=item.body,
             encoding=item.encoding,
             error=item.error,
+            fetched_url=item.fetched_url,
+            request_headers=item.request_headers,
+            redirects=item.redirects,
         )
         stats = self.crawler.stats
         if item.kind == "attachment":

@@ -49,6 +49,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.crawl.offsite.OffsiteRedirectGuard": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawl.middlewares.BackoffRetryMiddleware": 550,
+    # last to see a request, first to see its response: headers as sent, redirect hops
+    "crawler.crawl.capture.CaptureMiddleware": 950,
 }
 REDIRECT_MAX_TIMES = 10  # a redirect loop ends as a recorded failure
 # TLS as county portals need it: many serve expired, self-signed or wrong-host certificates, or
