@@ -447,6 +447,6 @@ class PortalSpider(scrapy.Spider):
             expected=request.meta.get("kind"),
             redirect_to=redirect_to,
             fetched_url=request.url,
-            request_headers=request.meta.get(SENT) or sent_headers(request),
+            request_headers=request.meta.get(SENT, {}),  # none when it never reached the wire
             redirects=hops_before(request.meta),
         )

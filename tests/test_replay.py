@@ -95,7 +95,11 @@ def test_redirect_hops_unchanged_payloads_and_304s_are_records(exported):
             "SELECT count(DISTINCT body_sha256) FROM fetches WHERE status != 304"
         ).fetchone()[0]
     assert sum(h["WARC-Profile"].endswith("server-not-modified") for h in revisits) == not_modified
-    assert all("WARC-Refers-To-Target-URI" in h for h in revisits)
+    responses = {
+        (h["WARC-Target-URI"], h["WARC-Date"]) for kind, h, _, _ in records if kind == "response"
+    }
+    for h in revisits:  # each points at a response with the payload, never at another revisit
+        assert (h["WARC-Refers-To-Target-URI"], h["WARC-Refers-To-Date"]) in responses
     assert sum(kind == "response" for kind, *_ in records) == bodies + len(hops)  # a body once
 
 

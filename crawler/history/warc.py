@@ -138,7 +138,7 @@ class _Export:
                 )  # fmt: skip
                 self.first_of_payload[row["body_sha256"]] = (target, date)
                 self.responses += 1
-            if body is not None:
+            if row["status"] != 304:  # what a later 304 for this URL confirms
                 self.last_capture[row["url"]] = (target, date)
             self.write(record)
             self.request(
