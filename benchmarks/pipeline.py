@@ -4,7 +4,7 @@
 
 Starts the synthetic sample portal on 127.0.0.1, crawls it with `zwgk crawl` in a subprocess
 (download delay 0, concurrency 8), and prints pages/s, documents/s, the crawl process's peak
-RSS and the archive's size. Also times extraction alone on the crawled pages.
+RSS and the archive's size (per document, and over the UTF-8 bytes of the texts it holds). Also times extraction alone on the crawled pages.
 """
 
 from __future__ import annotations
@@ -88,6 +88,9 @@ def main() -> None:
             conn = sqlite3.connect(db)
             pages = conn.execute("SELECT count(*) FROM fetches").fetchone()[0]
             documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            text_bytes = conn.execute(
+                "SELECT sum(length(CAST(text AS BLOB))) FROM texts"
+            ).fetchone()[0]
             conn.close()
             size_mb = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*")) / 2**20
     finally:
@@ -101,6 +104,8 @@ def main() -> None:
     print(f"documents/s           {documents / elapsed:.1f}")
     print(f"peak RSS (crawl)      {peak_mb:.0f} MB")
     print(f"archive size          {size_mb:.1f} MB")
+    print(f"bytes per document    {size_mb * 2**20 / documents:,.0f}")
+    print(f"archive / text bytes  {size_mb * 2**20 / text_bytes:.2f} (the texts' UTF-8 bytes)")
 
 
 if __name__ == "__main__":
