@@ -28,8 +28,8 @@ from archive.records import (
     FetchRecord,
     Gone,
     PageOutcome,
-    SectionDetection,
     RedirectHop,
+    SectionDetection,
     SiteRecord,
     utcnow,
 )
