@@ -37,7 +37,7 @@ class SearchHit:
     title: str | None
     publish_date: str | None
     snippet: str  # the matching passage with the hit in [brackets]
-    rank: float
+    rank: float  # 0.0: hits come newest first (bm25 would read every match of every bigram)
 
 
 def day_number(iso: str | None) -> int:
@@ -148,7 +148,7 @@ SELECT d.url, d.site_id, v.title, v.publish_date, d.status,
                ELSE (CASE WHEN p > 25 THEN '…' ELSE '' END) || substr(x, max(p - 24, 1), p - max(p - 24, 1))
                     || '[' || substr(x, p, length(:q)) || ']' || substr(x, p + length(:q), 36) END
         FROM (SELECT x, instr(lower(x), lower(:q)) AS p FROM (SELECT {passage} AS x))) AS snippet,
-       bm25(search_index) AS rank
+       0.0 AS rank
 FROM search_index s JOIN search_rows r ON r.id = s.rowid JOIN documents d ON d.id = r.document_id
 JOIN versions v ON v.id = r.version_id JOIN texts t ON t.hash = v.text_hash
 WHERE search_index MATCH (SELECT m FROM pattern)
