@@ -1,25 +1,27 @@
-"""Nightly incremental crawls: one APScheduler cron job per seed.
+"""Nightly incremental crawls of every seed, in multi-site batches (crawler/nightly/).
 
-Each job runs `zwgk crawl --site ID --trigger schedule` as a subprocess (a fresh Twisted reactor
-per crawl; a crash in one site cannot take the scheduler down), with a time limit. Jobs get a
-per-site jitter so a thousand portals do not start at once, never run twice at the same time
-(`max_instances=1`), coalesce missed runs, and keep a misfire grace of hours (APScheduler
-silently drops late runs otherwise). A bound on concurrent crawls is the worker pool size.
-Seed files are rescanned every minute: added, changed and removed seeds take effect without a
-restart. SIGTERM stops the scheduler; running crawls get SIGTERM too, finish their current
-pages and record their run as interrupted.
+Seeds that share a cron line and timezone make one night (nearly all seeds: "0 2 * * *"). When
+a night fires, its seeds — read from the folder then, so seeds added, changed and removed take
+effect — are grouped by host and packed into batches sized by a memory budget; each batch is
+one `zwgk crawl` subprocess crawling many sites concurrently (a rolling window, so a thousand
+portals never start at once), `--max-crawls` batches at a time, each site within its own time
+limit. One night runs at a time (`max_instances=1`), missed nights coalesce and keep a misfire
+grace of hours. Seeds are rescanned every minute on their own executor, so a rescan never waits
+for crawls. A site's weekly full walk falls on its own weekday (crawler/history/walk.py).
+SIGTERM stops the scheduler: no queued batch starts, running batches get SIGTERM (their runs are
+closed as interrupted), and the process exits.
 
-    zwgk schedule [--seeds seeds] [--db archive.db] [--max-crawls 4]
-    zwgk schedule --list
+    zwgk schedule [--seeds seeds] [--db archive.db] [--max-crawls 2] [--memory 3072]
+    zwgk schedule --once     # tonight's job for every due seed, now; exits with a summary
+    zwgk schedule --list     # each site's next run
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime
-import hashlib
 import logging
 import signal
-import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -27,155 +29,161 @@ from pathlib import Path
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 
 from crawler.exceptions import SeedError
+from crawler.nightly.batches import Sizing, cron_trigger, due_tonight, plan_batches
+from crawler.nightly.run import (
+    BATCH_TIME_LIMIT_SECONDS,
+    SITE_TIME_LIMIT_SECONDS,
+    Night,
+    NightPlan,
+    NightSummary,
+)
 from crawler.sites.seeds import SiteConfig, load_seed, seed_paths
 
 logger = logging.getLogger("zwgk.scheduler")
-MISFIRE_GRACE_SECONDS = 6 * 3600  # a run missed by a few hours (machine asleep) still happens
-CRAWL_TIME_LIMIT_SECONDS = 6 * 3600
-JITTER_MINUTES = 120  # sites spread over two hours after their cron time
-RESCAN_SECONDS = 60
-STOP_GRACE_SECONDS = 60  # after SIGTERM, a crawl gets this long to close its run
+MISFIRE_GRACE_SECONDS = 6 * 3600  # a night missed by a few hours (machine asleep) still happens
+RESCAN_SECONDS = 60.0
+MEMORY_MB = 3072  # all crawl processes together
+MAX_CRAWLS = 2  # batch processes at once: one per core of the machines zwgk is sized for
+BATCH_SITES = 500  # sites per batch: what one crashed process can lose
 
 
-def crawl_command(site_id: str, db_path: str, seeds_dir: str) -> list[str]:
-    return [sys.executable, "-m", "crawler.cli", "crawl", "--site", site_id, "--trigger", "schedule",
-            "--db", db_path, "--seeds", seeds_dir]  # fmt: skip
+def night_key(site: SiteConfig) -> str:
+    return f"{site.schedule.cron}|{site.schedule.timezone}"
 
 
-def jitter_minutes(site_id: str, spread: int = JITTER_MINUTES) -> int:
-    """A stable per-site offset (the same every day, different between sites)."""
-    return int(hashlib.sha256(site_id.encode()).hexdigest(), 16) % spread if spread else 0
+def load_valid(seeds_dir: str) -> tuple[list[SiteConfig], dict[str, float]]:
+    """The valid seeds of the folder (a bad one is logged; the others go on), and every seed
+    file's mtime."""
+    sites, mtimes = [], {}
+    for path in seed_paths(Path(seeds_dir)):
+        mtimes[str(path)] = path.stat().st_mtime
+        try:
+            sites.append(load_seed(path))
+        except SeedError as exc:
+            logger.error("%s", exc)
+    return sites, mtimes
 
 
-def trigger_for(site: SiteConfig, spread: int = JITTER_MINUTES) -> CronTrigger:
-    """The seed's cron in its timezone, shifted by the site's jitter."""
-    minute, hour, *rest = site.schedule.cron.split()
-    if minute.isdigit() and hour.isdigit():
-        total = int(hour) * 60 + int(minute) + jitter_minutes(site.id, spread)
-        minute, hour = str(total % 60), str((total // 60) % 24)
-    return CronTrigger.from_crontab(
-        " ".join([minute, hour, *rest]), timezone=site.schedule.timezone
-    )
+def run_night(plan: NightPlan, sites: list[SiteConfig], night: Night | None = None) -> NightSummary:
+    """Crawl `sites` now, in batches; the summary is logged and returned."""
+    sizing = plan.sizing
+    batches = plan_batches(sites, sizing.max_sites, sizing.processes)
+    logger.info(
+        "night: %d sites in %d batches (%d processes, %d sites at once each)",
+        len(sites), len(batches), sizing.processes, sizing.sites_at_once,
+    )  # fmt: skip
+    summary = (night or Night(plan)).run(batches)
+    for line in summary.lines():
+        logger.info("night: %s", line)
+    return summary
 
 
 @dataclass
-class Crawls:
-    """The crawl subprocesses running now, so that a shutdown can stop them cleanly."""
+class Scheduler:
+    """APScheduler with one job per night (cron + timezone) and a seed rescan of its own."""
 
-    running: dict[str, subprocess.Popen] = field(default_factory=dict)
+    seeds_dir: str
+    plan: NightPlan
+    rescan_seconds: float = RESCAN_SECONDS
+    seen: dict[str, float] = field(default_factory=dict)  # seed path -> mtime
+    nights: dict[str, list[str]] = field(default_factory=dict)  # night key -> site ids
+    current: Night | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopped: bool = False
 
-    def run(
-        self, site_id: str, db_path: str, seeds_dir: str, limit: float = CRAWL_TIME_LIMIT_SECONDS
-    ) -> int:
-        proc = subprocess.Popen(crawl_command(site_id, db_path, seeds_dir))
-        with self.lock:
-            self.running[site_id] = proc
-        try:
-            return proc.wait(timeout=limit)
-        except subprocess.TimeoutExpired:
-            logger.error("crawl of %s exceeded %ss: stopping it", site_id, limit)
-            return stop(proc)
-        finally:
-            with self.lock:
-                self.running.pop(site_id, None)
-
-    def stop_all(self) -> None:
-        with self.lock:
-            procs = list(self.running.values())
-        for proc in procs:
-            stop(proc)
-
-
-def stop(proc: subprocess.Popen) -> int:
-    """SIGTERM (Scrapy closes the run as interrupted), then SIGKILL if it does not end."""
-    proc.send_signal(signal.SIGTERM)
-    try:
-        return proc.wait(timeout=STOP_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        return proc.wait()
-
-
-CRAWLS = Crawls()
-
-
-def run_site(site_id: str, db_path: str, seeds_dir: str) -> int:
-    """The job: one scheduled crawl in a subprocess; returns its exit status."""
-    status = CRAWLS.run(site_id, db_path, seeds_dir)
-    if status:
-        logger.warning("crawl of %s ended with status %s", site_id, status)
-    return status
-
-
-def build_scheduler(max_crawls: int = 4) -> BackgroundScheduler:
-    return BackgroundScheduler(
-        executors={"default": ThreadPoolExecutor(max_crawls)},
-        job_defaults={
-            "max_instances": 1,
-            "coalesce": True,
-            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
-        },
-    )
-
-
-def add_jobs(
-    scheduler, sites: list[SiteConfig], db_path: str, seeds_dir: str, spread: int = JITTER_MINUTES
-) -> None:
-    for site in sites:
-        if not site.schedule.enabled:
-            if scheduler.get_job(site.id):
-                scheduler.remove_job(site.id)
-            continue
-        scheduler.add_job(
-            run_site,
-            trigger_for(site, spread),
-            args=[site.id, db_path, seeds_dir],
-            id=site.id,
-            name=f"crawl {site.id}",
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=MISFIRE_GRACE_SECONDS,
-            replace_existing=True,
+    def __post_init__(self) -> None:
+        self.aps = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(1), "rescan": ThreadPoolExecutor(1)},
+            job_defaults={
+                "max_instances": 1,
+                "coalesce": True,
+                "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+            },
         )
 
-
-@dataclass
-class SeedWatcher:
-    """Keeps the jobs in step with the seed folder (files added, changed, removed)."""
-
-    scheduler: object
-    seeds_dir: str
-    db_path: str
-    seen: dict[str, float] = field(default_factory=dict)  # path -> mtime
+    def start(self, now: bool = False) -> None:
+        """Rescan, schedule, start; with `now`, every night also runs once at once."""
+        self.rescan()
+        self.aps.add_job(
+            self.rescan, "interval", seconds=self.rescan_seconds, id="_rescan_seeds",
+            executor="rescan", coalesce=True,
+        )  # fmt: skip
+        if now:
+            for key in self.nights:
+                self.aps.add_job(self.fire, args=[key], id=f"now:{key}", name=f"night {key} now")
+        self.aps.start()
 
     def rescan(self) -> None:
-        current = {str(p): p.stat().st_mtime for p in seed_paths(Path(self.seeds_dir))}
-        for path in set(self.seen) - set(current):
-            site_id = Path(path).stem
-            if self.scheduler.get_job(site_id):
-                self.scheduler.remove_job(site_id)
-                logger.info("seed removed: %s", site_id)
-        changed = [p for p, mtime in current.items() if self.seen.get(p) != mtime]
-        for path in changed:
-            try:
-                site = load_seed(Path(path))
-            except SeedError as exc:
-                logger.error("%s", exc)  # a bad seed is reported; the other sites go on
-                continue
-            add_jobs(self.scheduler, [site], self.db_path, self.seeds_dir)
-            if path in self.seen:
-                logger.info("seed changed: %s", site.id)
-        self.seen = current
+        """Bring the night jobs in step with the seed folder."""
+        sites, mtimes = load_valid(self.seeds_dir)
+        for path in set(self.seen) - set(mtimes):
+            logger.info("seed removed: %s", Path(path).stem)
+        for path, mtime in mtimes.items():
+            if path in self.seen and self.seen[path] != mtime:
+                logger.info("seed changed: %s", Path(path).stem)
+            elif self.seen and path not in self.seen:
+                logger.info("seed added: %s", Path(path).stem)
+        self.seen = mtimes
+        nights: dict[str, list[SiteConfig]] = {}
+        for site in sites:
+            if site.schedule.enabled:
+                nights.setdefault(night_key(site), []).append(site)
+        with self.lock:
+            if self.stopped:
+                return
+            for key in set(self.nights) - set(nights):
+                if self.aps.get_job(f"night:{key}"):
+                    self.aps.remove_job(f"night:{key}")
+            for key, members in nights.items():
+                if key not in self.nights:
+                    self.aps.add_job(
+                        self.fire, cron_trigger(members[0]), args=[key], id=f"night:{key}",
+                        name=f"night {key}", replace_existing=True,
+                    )  # fmt: skip
+            changed = {k: [s.id for s in v] for k, v in nights.items()} != self.nights
+            self.nights = {k: [s.id for s in v] for k, v in nights.items()}
+        if changed:
+            for key, members in nights.items():
+                job = self.aps.get_job(f"night:{key}")
+                when = getattr(job, "next_run_time", None) if job else None
+                logger.info(
+                    "night %s: %d sites (%s), next %s", key, len(members),
+                    " ".join(sorted(s.id for s in members)[:8])
+                    + (" …" if len(members) > 8 else ""),
+                    when.isoformat() if when else "when the scheduler starts",
+                )  # fmt: skip
+
+    def fire(self, key: str) -> None:
+        """A night's job: its seeds as the folder holds them now."""
+        sites = [
+            s for s in load_valid(self.seeds_dir)[0] if s.schedule.enabled and night_key(s) == key
+        ]
+        with self.lock:
+            if self.stopped or not sites:
+                return
+            self.current = Night(self.plan)
+        try:
+            run_night(self.plan, sites, self.current)
+        finally:
+            with self.lock:
+                self.current = None
+
+    def stop(self) -> None:
+        """No night starts again; the running one stops its batches."""
+        with self.lock:
+            self.stopped = True
+            night = self.current
+        self.aps.shutdown(wait=False)
+        if night is not None:
+            night.stop()
 
 
 def next_runs(
     seeds_dir: str, now: datetime.datetime | None = None
 ) -> list[tuple[str, datetime.datetime | None]]:
-    """(site id, next fire time) for every valid, enabled seed, soonest first."""
+    """(site id, next night it is crawled) for every valid, enabled seed, soonest first."""
     now = now or datetime.datetime.now(datetime.UTC)
     found = []
     for path in seed_paths(Path(seeds_dir)):
@@ -184,58 +192,100 @@ def next_runs(
         except SeedError:
             continue
         if site.schedule.enabled:
-            found.append((site.id, trigger_for(site).get_next_fire_time(None, now)))
+            found.append((site.id, cron_trigger(site).get_next_fire_time(None, now)))
     return sorted(found, key=lambda pair: (pair[1] is None, pair[1] or now))
 
 
-def serve(seeds_dir: str, db_path: str, max_crawls: int = 4) -> None:
-    """Run the scheduler until SIGTERM/SIGINT."""
-    scheduler = build_scheduler(max_crawls)
-    watcher = SeedWatcher(scheduler, seeds_dir, db_path)
-    watcher.rescan()
-    scheduler.add_job(
-        watcher.rescan, "interval", seconds=RESCAN_SECONDS, id="_rescan_seeds", coalesce=True
-    )
+def on_signals(handler) -> None:
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+def serve(
+    seeds_dir: str, plan: NightPlan, now: bool = False, rescan: float = RESCAN_SECONDS
+) -> None:
+    """Schedule nights until SIGTERM/SIGINT, then stop the running one and return."""
+    sched = Scheduler(seeds_dir, plan, rescan)
     stopping = threading.Event()
 
     def shutdown(signum, _frame) -> None:
         logger.info("signal %s: stopping the scheduler and its running crawls", signum)
         stopping.set()
 
-    signal.signal(signal.SIGTERM, shutdown)
-    signal.signal(signal.SIGINT, shutdown)
-    scheduler.start()
-    logger.info(
-        "scheduling %d sites from %s into %s", len(scheduler.get_jobs()) - 1, seeds_dir, db_path
-    )
+    on_signals(shutdown)
+    sched.start(now)
+    logger.info("scheduling %s into %s", seeds_dir, plan.db_path)
     stopping.wait()
-    scheduler.shutdown(wait=False)
-    CRAWLS.stop_all()
+    sched.stop()
     logger.info("scheduler stopped")
 
 
-def main(argv: list[str] | None = None) -> None:
-    """`python scheduler.py [--seeds DIR] [--db FILE] [--max-crawls N] [--list]`, the same as
-    `zwgk schedule` (the CLI imports this module; this module imports no CLI)."""
-    import argparse
+def once(seeds_dir: str, plan: NightPlan) -> int:
+    """Tonight's job for every due seed, now, as the nightly run does it; the summary on stdout.
+    Exit status 0 when every batch ended and every run finished (or stopped at a limit)."""
+    sites, _ = load_valid(seeds_dir)
+    due = due_tonight(sites, datetime.datetime.now(datetime.UTC))
+    night = Night(plan)
+    on_signals(lambda *_: threading.Thread(target=night.stop, daemon=True).start())
+    summary = run_night(plan, due, night)
+    for line in summary.lines():
+        print(line, flush=True)
+    ok = ("finished", "stopped_at_limit", "stopped_at_time_limit")
+    bad = sum(n for o, n in summary.outcomes.items() if o not in ok)
+    return 0 if not (bad or summary.batches_failed or summary.batches_skipped) else 1
 
-    parser = argparse.ArgumentParser(prog="python scheduler.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", default="seeds", help="folder of seed files")
-    parser.add_argument("--db", default="archive.db", help="archive database file")
-    parser.add_argument("--max-crawls", type=int, default=4, help="crawls running at the same time")
-    parser.add_argument("--list", action="store_true", help="print each site's next run and exit")
-    args = parser.parse_args(argv)
-    run(args.seeds, args.db, args.max_crawls, args.list)
 
-
-def run(seeds_dir: str, db_path: str, max_crawls: int = 4, list_only: bool = False) -> None:
-    """Print each site's next run (`list_only`), or schedule until SIGTERM, logging to stderr."""
+def run(
+    seeds_dir: str,
+    db_path: str,
+    max_crawls: int = MAX_CRAWLS,
+    list_only: bool = False,
+    once_only: bool = False,
+    memory_mb: float = MEMORY_MB,
+    batch_sites: int = BATCH_SITES,
+    site_time_limit: float = SITE_TIME_LIMIT_SECONDS,
+    now: bool = False,
+    rescan: float = RESCAN_SECONDS,
+    overrides: tuple[str, ...] = (),
+) -> int:
+    """`zwgk schedule`: list, run tonight once, or schedule until SIGTERM (logging to stderr)."""
     if list_only:
         for site_id, when in next_runs(seeds_dir):
             print(f"{site_id:<24} {when.isoformat() if when else 'never'}")
-        return
+        return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    serve(seeds_dir, db_path, max_crawls)
+    plan = NightPlan(
+        db_path, seeds_dir, Sizing.for_budget(memory_mb, max_crawls, batch_sites),
+        site_time_limit, max(BATCH_TIME_LIMIT_SECONDS, 2 * site_time_limit), overrides,
+    )  # fmt: skip
+    if once_only:
+        return once(seeds_dir, plan)
+    serve(seeds_dir, plan, now, rescan)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python scheduler.py …`, the same as `zwgk schedule …` (the CLI imports this module;
+    this module imports no CLI)."""
+    parser = argparse.ArgumentParser(prog="python scheduler.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", default="seeds", help="folder of seed files")
+    parser.add_argument("--db", default="archive.db", help="archive database file")
+    parser.add_argument(
+        "--max-crawls", type=int, default=MAX_CRAWLS, help="batch processes at once"
+    )
+    parser.add_argument(
+        "--memory", type=float, default=MEMORY_MB, help="MB for all crawl processes"
+    )
+    parser.add_argument("--batch-sites", type=int, default=BATCH_SITES, help="sites per batch")
+    parser.add_argument("--site-time-limit", type=float, default=SITE_TIME_LIMIT_SECONDS)
+    parser.add_argument("--once", action="store_true", help="run tonight's job now and exit")
+    parser.add_argument("--now", action="store_true", help="also run every night once at start")
+    parser.add_argument("--list", action="store_true", help="print each site's next run and exit")
+    args = parser.parse_args(argv)
+    sys.exit(
+        run(args.seeds, args.db, args.max_crawls, args.list, args.once, args.memory,
+            args.batch_sites, args.site_time_limit, args.now)
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from crawler.crawl.challenge import detect_challenge
 from crawler.crawl.coverage import Coverage
 from crawler.crawl.items import PageItem
 from crawler.crawl.offsite import REDIRECT_OFFSITE, OffsiteRefused
+from crawler.crawl.timelimit import SiteTimeUp
 from crawler.discovery import canonical_url, column_key
 from crawler.extract.decoding import decode_response
 from crawler.history import walk
@@ -78,7 +79,13 @@ class PortalSpider(scrapy.Spider):
         known, last_full = walk.load_known(crawler.settings.get("ZWGK_DB_PATH"), spider.site.id)
         every = crawler.settings.getfloat("ZWGK_FULL_WALK_DAYS")
         db_path = crawler.settings.get("ZWGK_DB_PATH")
-        full = spider.mode == "fetch" or walk.full_walk_due(spider.walk, last_full, every)
+        full = spider.mode == "fetch" or walk.full_walk_due(
+            spider.walk,
+            last_full,
+            every,
+            site_id=spider.site.id,
+            timezone=spider.site.schedule.timezone,
+        )
         done: set[str] = set()
         if spider.resume:  # continue the last unfinished run: what it archived is not fetched again
             spider.resumed_from, done, full = walk.load_resume(db_path, spider.site.id)
@@ -405,6 +412,8 @@ class PortalSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> Iterator[PageItem]:
         """A request that produced no response (timeout, refused, redirect loop, too large)."""
+        if failure.check(SiteTimeUp):
+            return  # never sent: the site's time limit ran out (crawler/crawl/timelimit.py)
         request = failure.request
         if request.meta.get("kind") == "list" and request.meta.get("column"):
             column_url = request.meta["column"].url

@@ -1,4 +1,4 @@
-"""The nightly scheduler: fire times, one instance per site, and a job that really crawls."""
+"""The nightly scheduler: one job per night, one night at a time, batches that really crawl."""
 
 from __future__ import annotations
 
@@ -10,49 +10,49 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.triggers.interval import IntervalTrigger
-from crawl_helpers import write_sample_seed
+from crawl_helpers import write_sample_seed, zwgk
 
 import scheduler
 from archive import read
-from crawler.sites.seeds import load_seed, load_seeds
+from crawler.nightly.batches import Sizing
+from crawler.nightly.run import NightPlan
+from crawler.sites.seeds import load_seeds
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_one_cron_job_per_seed_with_jitter_and_safe_defaults():
-    sched = scheduler.build_scheduler()
-    sites = load_seeds(SEEDS)
-    scheduler.add_jobs(sched, sites, "archive.db", str(SEEDS))
-    jobs = {job.id: job for job in sched.get_jobs()}
-    assert set(jobs) == {s.id for s in sites if s.schedule.enabled}
-    job = jobs["sample"]
-    assert job.max_instances == 1 and job.coalesce is True and job.misfire_grace_time >= 3600
-    now = datetime.datetime(2026, 11, 22, 12, 0, tzinfo=SHANGHAI)
-    jitter = scheduler.jitter_minutes("sample")
-    expected = datetime.datetime(2026, 11, 23, 1, 30, tzinfo=SHANGHAI) + datetime.timedelta(
-        minutes=jitter
-    )
-    assert job.trigger.get_next_fire_time(None, now) == expected  # seeds/sample.toml: "30 1 * * *"
-    # a thousand sites on one cron line do not all start at once
-    starts = {j.trigger.get_next_fire_time(None, now) for j in jobs.values()}
-    assert len(starts) > 60
+def plan(db: Path, seeds: Path, **sizing) -> NightPlan:
+    return NightPlan(str(db), str(seeds), Sizing.for_budget(1024, **({"processes": 1} | sizing)))
 
 
-def test_jitter_is_stable_and_bounded():
-    assert scheduler.jitter_minutes("sample") == scheduler.jitter_minutes("sample")
-    assert all(
-        0 <= scheduler.jitter_minutes(f"site-{i}") < scheduler.JITTER_MINUTES for i in range(200)
-    )
-    assert scheduler.jitter_minutes("sample", spread=0) == 0
+def test_one_job_per_night_not_per_seed(tmp_path):
+    sched = scheduler.Scheduler(str(SEEDS), plan(tmp_path / "a.db", SEEDS))
+    sched.aps.start(paused=True)
+    try:
+        sched.rescan()
+        sites = [s for s in load_seeds(SEEDS) if s.schedule.enabled]
+        jobs = {j.id: j for j in sched.aps.get_jobs()}
+        keys = {scheduler.night_key(s) for s in sites}
+        assert set(jobs) == {f"night:{k}" for k in keys}
+        assert sum(len(v) for v in sched.nights.values()) == len(sites) > 2000
+        job = jobs["night:30 1 * * *|Asia/Shanghai"]  # seeds/sample.toml
+        assert job.max_instances == 1 and job.coalesce is True and job.misfire_grace_time >= 3600
+        now = datetime.datetime(2026, 11, 22, 12, 0, tzinfo=SHANGHAI)
+        assert job.trigger.get_next_fire_time(None, now) == datetime.datetime(
+            2026, 11, 23, 1, 30, tzinfo=SHANGHAI
+        )
+        assert sched.aps.get_job("night:0 2 * * *|Asia/Shanghai").executor == "default"
+    finally:
+        sched.aps.shutdown(wait=False)
 
 
-def test_a_job_running_past_its_slot_does_not_start_a_second_instance():
-    sched = scheduler.build_scheduler(max_crawls=4)
+def test_a_night_running_past_its_slot_does_not_start_a_second_one(tmp_path):
+    sched = scheduler.Scheduler(str(SEEDS), plan(tmp_path / "a.db", SEEDS))
     release, running, peak, skipped = threading.Event(), [0], [0], []
     lock = threading.Lock()
 
-    def slow_crawl():
+    def slow_night():
         with lock:
             running[0] += 1
             peak[0] = max(peak[0], running[0])
@@ -60,58 +60,79 @@ def test_a_job_running_past_its_slot_does_not_start_a_second_instance():
         with lock:
             running[0] -= 1
 
-    sched.add_listener(
+    sched.aps.add_listener(
         lambda event: skipped.append(event) or (len(skipped) >= 3 and release.set()),
         EVENT_JOB_MAX_INSTANCES,
     )
-    sched.add_job(slow_crawl, IntervalTrigger(seconds=0.05), id="site", max_instances=1)
-    sched.start()
+    sched.aps.add_job(slow_night, IntervalTrigger(seconds=0.05), id="night")
+    sched.aps.start()
     try:
-        assert release.wait(10), "the scheduler never tried to start the job again"
+        assert release.wait(10), "the scheduler never tried to start the night again"
     finally:
-        sched.shutdown(wait=True)
+        sched.aps.shutdown(wait=True)
     assert peak[0] == 1 and len(skipped) >= 3
 
 
-def test_the_job_function_crawls_the_portal_and_writes_a_run_row(tmp_path, make_portal_server):
+def test_the_rescan_runs_on_its_own_executor_while_a_night_runs(tmp_path):
+    folder = write_sample_seed(tmp_path / "seeds", "http://127.0.0.1:9")
+    sched = scheduler.Scheduler(str(folder), plan(tmp_path / "a.db", folder), rescan_seconds=0.05)
+    busy, rescanned = threading.Event(), threading.Event()
+    real_rescan = sched.rescan
+
+    def rescan():
+        real_rescan()
+        if busy.is_set():
+            rescanned.set()
+
+    sched.rescan = rescan
+    sched.aps.add_job(lambda: busy.set() or rescanned.wait(10), id="night-busy")
+    sched.start()
+    try:
+        assert rescanned.wait(10), "no rescan while the night's executor was busy"
+    finally:
+        sched.aps.shutdown(wait=False)
+
+
+def test_run_night_crawls_the_portal_and_writes_a_run_row(tmp_path, make_portal_server):
     server = make_portal_server(revision=1)
     seeds = write_sample_seed(tmp_path / "seeds", server.url)
     db = tmp_path / "archive.db"
-    assert scheduler.run_site("sample", str(db), str(seeds)) == 0
+    summary = scheduler.run_night(plan(db, seeds), load_seeds(seeds))
     with read.open_archive(db) as arc:
         (run,) = arc.runs()
     assert run.trigger == "schedule" and run.outcome == "finished" and run.documents_new > 0
+    assert summary.outcomes == {"finished": 1} and summary.documents_new == run.documents_new
+    assert summary.batches == 1 and summary.batches_failed == 0
 
 
 def test_seed_changes_are_picked_up_without_a_restart(tmp_path):
-    folder = tmp_path / "seeds"
-    write_sample_seed(folder, "http://127.0.0.1:9")
-    sched = scheduler.build_scheduler()
-    sched.start(paused=True)  # a running scheduler, as in `zwgk schedule`, that fires nothing here
-    watcher = scheduler.SeedWatcher(sched, str(folder), "a.db")
-    watcher.rescan()
-    assert [j.id for j in sched.get_jobs()] == ["sample"]
+    folder = write_sample_seed(tmp_path / "seeds", "http://127.0.0.1:9")
+    sched = scheduler.Scheduler(str(folder), plan(tmp_path / "a.db", folder))
+    sched.aps.start(paused=True)  # a running scheduler that fires nothing here
+    sched.rescan()
+    assert [j.id for j in sched.aps.get_jobs()] == ["night:0 2 * * *|Asia/Shanghai"]
     seed = folder / "sample.toml"
     seed.write_text(seed.read_text() + '\n[schedule]\ncron = "15 4 * * *"\n', encoding="utf-8")
     os.utime(seed, (seed.stat().st_atime, seed.stat().st_mtime + 5))
-    watcher.rescan()
-    site = load_seed(seed)
-    now = datetime.datetime(2026, 11, 22, 12, 0, tzinfo=SHANGHAI)
-    assert sched.get_job("sample").trigger.get_next_fire_time(None, now) == scheduler.trigger_for(
-        site
-    ).get_next_fire_time(None, now)
+    sched.rescan()
+    assert [j.id for j in sched.aps.get_jobs()] == ["night:15 4 * * *|Asia/Shanghai"]
     (folder / "bad.toml").write_text("id = 'bad'\n", encoding="utf-8")  # reported, others go on
     seed.unlink()
-    watcher.rescan()
-    assert sched.get_jobs() == []
-    sched.shutdown(wait=False)
+    sched.rescan()
+    assert sched.aps.get_jobs() == [] and sched.nights == {}
+    sched.aps.shutdown(wait=False)
 
 
 def test_schedule_list_prints_next_run_times(tmp_path):
-    from crawl_helpers import zwgk
-
     folder = write_sample_seed(tmp_path / "seeds", "http://127.0.0.1:9")
     done = zwgk("schedule", "--list", "--seeds", str(folder))
     assert done.returncode == 0
     site_id, when = done.stdout.split()
     assert site_id == "sample" and datetime.datetime.fromisoformat(when).tzinfo is not None
+
+
+def test_a_memory_budget_too_small_for_one_process_is_one_line(tmp_path):
+    folder = write_sample_seed(tmp_path / "seeds", "http://127.0.0.1:9")
+    done = zwgk("schedule", "--once", "--seeds", str(folder), "--memory", "100")
+    assert done.returncode == 1 and "memory budget of 100 MB" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

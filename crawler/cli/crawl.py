@@ -90,7 +90,8 @@ def demo(db_path: str, revision: int, verbose: bool) -> None:
     "full",
     default=None,
     help="Revisit every list page and known document (conditional requests), or stop paging at "
-    "known items. Default: a full walk when none finished in ZWGK_FULL_WALK_DAYS (7).",
+    "known items. Default: a full walk on the site's own day of the week (ZWGK_FULL_WALK_DAYS: "
+    "7), or when a week passed without one.",
 )
 @click.option("--resume", is_flag=True, help="Continue the site's last interrupted or killed run.")
 @seeds_option
@@ -199,20 +200,66 @@ def fetch(
 
 @click.command()
 @click.option("--list", "list_only", is_flag=True, help="Print each site's next run time and exit.")
-@click.option("--max-crawls", default=4, show_default=True, help="Crawls running at the same time.")
+@click.option(
+    "--once", "once_only", is_flag=True,
+    help="Run tonight's job for every due seed now (no waiting), print a summary and exit.",
+)  # fmt: skip
+@click.option("--now", is_flag=True, help="Also run every night once when the scheduler starts.")
+@click.option(
+    "--max-crawls", default=2, show_default=True, help="Batch crawl processes at the same time."
+)
+@click.option(
+    "--memory", "memory_mb", default=3072.0, show_default=True,
+    help="MB all crawl processes may use together; sizes how many sites each crawls at once.",
+)  # fmt: skip
+@click.option(
+    "--batch-sites", default=500, show_default=True,
+    help="Sites per batch process (what one crashed process can lose).",
+)  # fmt: skip
+@click.option(
+    "--site-time-limit", default=7200.0, show_default=True,
+    help="Seconds one site's crawl may take; then it stops (recorded) and the batch goes on.",
+)  # fmt: skip
+@click.option(
+    "--rescan", default=60.0, show_default=True, help="Seconds between rescans of the seed folder."
+)
 @seeds_option
 @db_option
-def schedule(list_only: bool, max_crawls: int, seeds_dir: str, db_path: str) -> None:
-    """Run the nightly crawls of every seed (APScheduler; one subprocess crawl per site).
+@set_option
+def schedule(
+    list_only: bool,
+    once_only: bool,
+    now: bool,
+    max_crawls: int,
+    memory_mb: float,
+    batch_sites: int,
+    site_time_limit: float,
+    rescan: float,
+    seeds_dir: str,
+    db_path: str,
+    overrides: tuple[str, ...],
+) -> None:
+    """Run the nightly crawls of every seed (APScheduler; sites in multi-site batch processes).
 
     \b
     Example:
         zwgk schedule --list
-        zwgk schedule --seeds seeds --db archive.db --max-crawls 4
+        zwgk schedule --once --seeds seeds --db archive.db
+        zwgk schedule --seeds seeds --db archive.db --max-crawls 2 --memory 3072
     """
     import scheduler
 
-    scheduler.run(seeds_dir, db_path, max_crawls, list_only)
+    if not Path(seeds_dir).is_dir():
+        raise ZwgkError(f"{seeds_dir}: no such seed folder")
+    try:
+        status = scheduler.run(
+            seeds_dir, db_path, max_crawls, list_only, once_only, memory_mb, batch_sites,
+            site_time_limit, now, rescan, overrides,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise ZwgkError(str(exc)) from None
+    if status:
+        sys.exit(status)
 
 
 COMMANDS = (demo, crawl, fetch, schedule)

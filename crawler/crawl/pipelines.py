@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 RUN_OUTCOMES = {
     "finished": "finished",
     "closespider_pagecount": "stopped_at_limit",
+    "closespider_timeout": "stopped_at_time_limit",  # the site's ZWGK_SITE_TIME_LIMIT ran out
     "shutdown": "interrupted",
 }
 WRITE_FAILED = "archive_write_failed"  # the close reason when an archive write failed

@@ -49,6 +49,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.crawl.offsite.OffsiteRedirectGuard": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawl.middlewares.BackoffRetryMiddleware": 550,
+    # one polite stream per host when several sites of a batch share it (crawler/crawl/hostgate.py)
+    "crawler.crawl.hostgate.HostGateMiddleware": 900,
     # last to see a request, first to see its response: headers as sent, redirect hops
     "crawler.crawl.capture.CaptureMiddleware": 950,
 }
@@ -78,7 +80,10 @@ ITEM_PIPELINES = {
     "crawler.crawl.pipelines.ImagePipeline": 950,
 }
 TELNETCONSOLE_ENABLED = False
-EXTENSIONS = {"crawler.crawl.progress.Progress": 500}
+EXTENSIONS = {
+    "crawler.crawl.progress.Progress": 500,
+    "crawler.crawl.timelimit.SiteTimeLimit": 510,  # ZWGK_SITE_TIME_LIMIT
+}
 LOGSTATS_INTERVAL = 0  # the progress extension reports instead
 ZWGK_PROGRESS = True  # live progress: a status line on a terminal, log lines otherwise
 ZWGK_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines when not on a terminal
@@ -94,6 +99,11 @@ ZWGK_NEARDUP_THRESHOLD = (
 ZWGK_FULL_WALK_DAYS = (
     7.0  # an automatic run is a full walk when none finished within this many days
 )
+ZWGK_SITE_TIME_LIMIT = 0.0  # seconds a site's crawl may take, then it stops and is recorded
+# (outcome stopped_at_time_limit) while the batch's other sites go on; 0: no limit. The nightly
+# scheduler sets it (ZWGK_NIGHTLY_SITE_TIME_LIMIT).
+ZWGK_SITES_AT_ONCE = 0  # sites one crawl process crawls at the same time, the next starting as
+# one ends (a rolling window over a batch: memory stays flat however large it is); 0: all at once
 ZWGK_MAX_PAGES_PER_COLUMN = 1000  # pagination bound per column, against endless pagers
 ZWGK_ATTACHMENTS_ENABLED = True  # download files linked from documents (PDF, DOCX, XLSX, …)
 ZWGK_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # larger attachments are refused and recorded

@@ -2,20 +2,24 @@
 
 A nightly run is incremental: it pages through each column only until a page lists nothing it
 does not know, and fetches only documents it does not hold (or holds as deleted). A full walk,
-due every ZWGK_FULL_WALK_DAYS or asked for, revisits every list page and every known document
+due once every ZWGK_FULL_WALK_DAYS on the site's own day (walk_day) or asked for, revisits every list page and every known document
 with conditional requests (an unchanged page costs a 304), and afterwards rechecks documents
 that vanished from lists it walked completely — the evidence for their tombstones.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from archive.exceptions import ArchiveError
 from archive.read import Archive, KnownDocument
+
+EPOCH_ORDINAL = datetime(1970, 1, 1).date().toordinal()
 
 
 def load_known(db_path: str, site_id: str) -> tuple[dict[str, KnownDocument], str | None]:
@@ -54,16 +58,39 @@ def load_detection(db_path: str, site_id: str) -> tuple[str, tuple[str, ...]] | 
     return None
 
 
+def walk_day(site_id: str, period: int) -> int:
+    """The day of each `period`-day cycle on which the site's full walk falls (a stable hash of
+    its id): with weekly walks each site has its own weekday, so no night carries them all."""
+    return int(hashlib.sha256(site_id.encode()).hexdigest(), 16) % max(1, period)
+
+
+def local_day(moment: datetime, timezone: str) -> int:
+    """Days since 1970-01-01 of `moment` in `timezone` (days are counted where the site is)."""
+    return moment.astimezone(ZoneInfo(timezone)).date().toordinal() - EPOCH_ORDINAL
+
+
 def full_walk_due(
-    walk: str, last_full_walk: str | None, every_days: float, now: datetime | None = None
+    walk: str,
+    last_full_walk: str | None,
+    every_days: float,
+    now: datetime | None = None,
+    site_id: str = "",
+    timezone: str = "Asia/Shanghai",
 ) -> bool:
-    """walk is 'full', 'incremental' or 'auto' (full when none happened within `every_days`)."""
+    """walk is 'full', 'incremental' or 'auto'. Auto: a full walk on the first run, then on the
+    site's own day of every `every_days`-day cycle (walk_day; the local calendar day, once
+    that day), and on any day after a cycle passed without one (a missed walk day)."""
     if walk in ("full", "incremental"):
         return walk == "full"
     if last_full_walk is None:
         return True
+    period = max(1, round(every_days))
+    now = now or datetime.now(UTC)
     last = datetime.fromisoformat(last_full_walk.replace("Z", "+00:00"))
-    return (now or datetime.now(UTC)) - last >= timedelta(days=every_days)
+    today, last_day = local_day(now, timezone), local_day(last, timezone)
+    if today - last_day > period:
+        return True
+    return today % period == walk_day(site_id, period) and last_day < today
 
 
 def conditional_headers(known: KnownDocument | None) -> dict[str, str]:
