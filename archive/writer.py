@@ -75,6 +75,10 @@ class ArchiveWriter:
         self.path = Path(path)
         self.neardup_threshold = neardup_threshold
         self.db: sqlite_utils.Database = connect(self.path, check=check)
+        # WAL with synchronous=NORMAL: every commit is atomic and survives the process being
+        # killed; only a power cut can lose the last commits (never the file's consistency), and
+        # their pages are fetched again by the next run. FULL costs an fsync per page (~2 ms).
+        self.db.execute("PRAGMA synchronous = NORMAL")
         self.bodies = bodies.BodyStore()
         self.reserve = Reserve(self.path) if reserve else None
 

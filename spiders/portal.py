@@ -67,6 +67,10 @@ class PortalSpider(scrapy.Spider):
         self.column_keys: set[str] = set()  # columns requested, by column_key
         self.detected: tuple[str, tuple[str, ...]] | None = None  # a former run's entry, folders
         self.pending_detection: SectionDetection | None = None
+        # Scrapy caches "is this callback a generator with a return value" (an inspect.getsource
+        # and ast.parse, ~1.5 ms) in a weak-keyed cache: a bound method nobody holds drops out
+        # at once, so the spider holds its callbacks.
+        self.callbacks = (self.parse, self.failed)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

@@ -235,3 +235,35 @@ def test_the_scheduler_process_follows_seed_changes_and_stops_cleanly_on_sigterm
     assert [(r["site_id"], r["outcome"]) for r in crawled] == [("fleet-0", "interrupted")]
     leftover = subprocess.run(["pgrep", "-f", str(db)], capture_output=True, text=True)
     assert leftover.stdout == ""  # no crawl process outlives the scheduler
+
+
+def test_a_crashed_batch_loses_its_own_sites_only(tmp_path, make_fleet):
+    portals = make_fleet(3)
+    seeds = tmp_path / "seeds"
+    portal_seed(seeds, 0, portals.port, 0.5)  # batch 1: ~14 s, killed while it crawls
+    portal_seed(seeds, 1, portals.port, 0.0)
+    portal_seed(seeds, 2, portals.port, 0.0)
+    db = tmp_path / "archive.db"
+    proc = schedule(
+        "--once", "--seeds", str(seeds), "--db", str(db), "--max-crawls", "1", "--batch-sites", "1",
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        wait_until(lambda: any(r["site_id"] == "fleet-0" for r in runs(db)))
+        found = subprocess.run(
+            ["pgrep", "-f", "--", f"crawl .*--db {db} .*--site fleet-0"],
+            capture_output=True,
+            text=True,
+        )
+        (batch,) = [int(p) for p in found.stdout.split()]
+        subprocess.run(["kill", "-9", str(batch)], check=True)
+        out, err = proc.communicate(timeout=WAIT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1 and "1 batches crashed" in out, out + err[-2000:]
+    outcomes = {r["site_id"]: r["outcome"] for r in runs(db)}
+    assert outcomes == {"fleet-0": "running", "fleet-1": "finished", "fleet-2": "finished"}
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()

@@ -57,14 +57,25 @@ WRITE_FAILED = "archive_write_failed"  # the close reason when an archive write 
 
 
 class ExtractPipeline:
-    def __init__(self) -> None:
-        self.extractor = Extractor()
+    """Extraction (and normalisation) of document pages, in the process's ExtractionPool when
+    the runner started one (crawler/crawl/offload.py), else here."""
 
-    def process_item(self, item: PageItem, spider=None) -> PageItem:
+    def __init__(self, pool=None) -> None:
+        self.pool = pool
+        self.extractor = None if pool else Extractor()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler.settings.get("ZWGK_EXTRACT_POOL"))
+
+    async def process_item(self, item: PageItem, spider=None) -> PageItem:
         if item.kind != "document" or item.html is None:
             return item
         try:
-            item.extracted = self.extractor.extract(item.html, item.url)
+            if self.pool is not None:
+                item.extracted, item.normalised = await self.pool.extract(item.html, item.url)
+            else:
+                item.extracted = self.extractor.extract(item.html, item.url)
         except ExtractionError as exc:
             item.error = f"extraction failed: {exc}"
             logger.warning("%s: %s", item.url, item.error)
@@ -78,9 +89,12 @@ class NormalisePipeline:
     def process_item(self, item: PageItem, spider=None) -> PageItem:
         if item.extracted is None:
             return item
-        normalised = self.normaliser.normalise(item.extracted.text, item.extracted.title)
+        normalised = item.normalised or self.normaliser.normalise(
+            item.extracted.text, item.extracted.title
+        )
         if not normalised.text_norm:
             item.error = "no body text extracted"
+            item.normalised = None
             logger.warning("%s: %s", item.url, item.error)
             return item
         item.normalised = normalised

@@ -1,7 +1,8 @@
 """Running crawls: one Scrapy CrawlerProcess for one or more sites, in this process.
 
 Twisted's reactor cannot restart, so one process runs one batch (ZWGK_SITES_AT_ONCE of its sites
-at a time; hosts several of its sites share get one HostGate); the scheduler and the tests
+at a time; hosts several of its sites share get one HostGate; its document pages are extracted in
+one ExtractionPool of worker processes); the scheduler and the tests
 start `zwgk crawl` as a subprocess for each batch. Before Scrapy starts, the archive is opened
 for writing once — created or migrated, and checked for damage (ZWGK_CHECK_ARCHIVE) — so that
 an archive nobody can write gets one line, not a crawl.
@@ -15,6 +16,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 
 from archive.writer import ArchiveWriter
 from crawler.crawl.hostgate import HostGate
+from crawler.crawl.offload import ExtractionPool
 from crawler.crawl.settings import base_settings, for_site
 from crawler.sites.seeds import SiteConfig
 
@@ -46,6 +48,8 @@ def run_crawls(
     process = CrawlerProcess(settings)
     spider_class = process.spider_loader.load("portal")  # spiders/portal.py, via SPIDER_MODULES
     gate = HostGate.for_sites(sites)
+    workers = settings.getint("ZWGK_EXTRACT_WORKERS")
+    pool = ExtractionPool(workers) if workers > 0 else None
     run_ids: list[int] = []
     failures: list[str] = []
     waiting = list(reversed(sites))
@@ -58,6 +62,8 @@ def run_crawls(
         site_settings = for_site(settings, site)
         if gate:
             site_settings.set("ZWGK_HOST_GATE", gate, priority="spider")
+        if pool is not None:
+            site_settings.set("ZWGK_EXTRACT_POOL", pool, priority="spider")
         # the first crawler installs the reactor its settings name (as CrawlerProcess does)
         crawler = Crawler(spider_class, site_settings, init_reactor=started[0] == 0)
         started[0] += 1
@@ -81,5 +87,9 @@ def run_crawls(
     at_once = settings.getint("ZWGK_SITES_AT_ONCE") or len(sites)
     for _ in range(min(at_once, len(sites))):
         start_next()
-    process.start()
+    try:
+        process.start()
+    finally:
+        if pool is not None:
+            pool.close()
     return CrawlResult(run_ids, list(dict.fromkeys(failures)))
