@@ -183,9 +183,15 @@ class ArchiveWriter:
         return stale
 
     def finish_run(
-        self, run_id: int, outcome: str, finish_reason: str | None, error: str | None = None
+        self,
+        run_id: int,
+        outcome: str,
+        finish_reason: str | None,
+        error: str | None = None,
+        write_failures: int = 0,
     ) -> dict:
-        """Close a run; its counters are derived from what was written, so they cannot drift.
+        """Close a run; its counters are derived from what was written, so they cannot drift,
+        and `fetches_failed` adds the pages whose archive write failed (nothing of them is).
 
         After a failed write (a full disk, a file-size limit), the reserve is given back and the
         WAL checkpointed and truncated first, so that this last small write can still land."""
@@ -196,6 +202,7 @@ class ArchiveWriter:
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         with self._transaction() as db:
             counts = self._run_counts(db, run_id)
+            counts["fetches_failed"] += write_failures
             db["runs"].update(
                 run_id,
                 {

@@ -128,7 +128,8 @@ def main() -> None:
         path = Path(tmp, "archive.db")
         started = time.perf_counter()
         pool = paragraphs()
-        build(path, args.docs, pool, sorted({ch for ch in "".join(pool) if is_han(ch)}))
+        for _ in build(path, args.docs, pool, sorted({ch for ch in "".join(pool) if is_han(ch)})):
+            pass  # build() yields at its checkpoints
         fill_bodies(path, int(args.gb * 2**30))
         print(
             f"archive                {path.stat().st_size / 2**20:,.0f} MB, {args.docs:,} documents"

@@ -36,6 +36,7 @@ def test_a_site_dictionary_is_trained_and_every_body_reads_back_exactly(tmp_path
         for line in path.read_text("utf-8").splitlines()
         if len(line) > 30
     ]
+    assert len(paragraphs) > 100  # the seed texts are there
     # a portal's template: a real page's markup around each document
     real = (PAGES / "002.html").read_text("utf-8", errors="replace")
     template = real[: len(real) // 2] + "{body}" + real[len(real) // 2 :]

@@ -11,7 +11,7 @@ from archive import read
 from archive.writer import ArchiveWriter, FetchRecord, SiteRecord
 from crawler.extract.extractor import Extracted
 from crawler.text import dedup
-from crawler.text.content import document_content
+from crawler.text.dedup import document_content
 from crawler.text.normalise import Normaliser
 
 TEXT = (

@@ -132,7 +132,7 @@ def test_reextract_after_a_rule_change_versions_only_affected_documents(
 ):
     from crawler.extract import boilerplate
     from crawler.history.reextract import reextract
-    from crawler.text import content
+    from crawler.text import dedup
 
     server = make_portal_server(revision=1)
     seeds = write_sample_seed(tmp_path / "seeds", server.url)
@@ -153,7 +153,7 @@ def test_reextract_after_a_rule_change_versions_only_affected_documents(
     monkeypatch.setattr(
         boilerplate, "trim_chrome", lambda lines: [x for x in trim(lines) if not rule.match(x)]
     )
-    monkeypatch.setattr(content, "EXTRACTOR_VERSION", "zwgk-extract/test-rule")
+    monkeypatch.setattr(dedup, "EXTRACTOR_VERSION", "zwgk-extract/test-rule")
     counts = reextract(str(db))
     assert counts["changed"] == len(affected) and counts["unchanged"] == total - len(affected)
     with read.open_archive(db) as arc:

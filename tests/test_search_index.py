@@ -106,6 +106,7 @@ def seed_paragraphs() -> list[str]:
     for path in sorted(SEED_TEXTS.glob("*.txt")):
         text = normaliser.normalise(path.read_text("utf-8")).text_norm
         found += [line for line in text.split("\n") if len(line) >= 20]
+    assert len(found) > 100  # the seed texts are there
     return found
 
 

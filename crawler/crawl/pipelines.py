@@ -41,8 +41,7 @@ from crawler.extract.attachments import (
 from crawler.extract.extractor import Extractor
 from crawler.history.deletion import gone_evidence
 from crawler.text import dedup
-from crawler.text.content import document_content
-from crawler.text.dedup import ExactDeduper
+from crawler.text.dedup import ExactDeduper, document_content
 from crawler.text.normalise import Normaliser
 
 logger = logging.getLogger(__name__)
@@ -280,7 +279,10 @@ class ArchivePipeline:
                 if coverage is not None and self.failure is None:
                     self.writer.record_coverage(self.run_id, spider.site.id, coverage.records())
                 outcome = "failed" if self.failure else RUN_OUTCOMES.get(reason, "failed")
-                self.writer.finish_run(self.run_id, outcome, reason, self.failure)
+                self.writer.finish_run(
+                    self.run_id, outcome, reason, self.failure,
+                    self.crawler.stats.get_value("zwgk/write_failures", 0),
+                )  # fmt: skip
         except (ArchiveError, sqlite3.Error) as exc:
             logger.error("the run's end could not be recorded: %s", exc)
         finally:

@@ -104,6 +104,10 @@ ZWGK_SITE_TIME_LIMIT = 0.0  # seconds a site's crawl may take, then it stops and
 # scheduler sets it (ZWGK_NIGHTLY_SITE_TIME_LIMIT).
 ZWGK_SITES_AT_ONCE = 0  # sites one crawl process crawls at the same time, the next starting as
 # one ends (a rolling window over a batch: memory stays flat however large it is); 0: all at once
+# Responses waiting in the pipelines (extraction in the worker, the archive write) hold back the
+# downloader past this many bytes per site: the archive never lags far behind the fetching (a
+# failed write stops a crawl within a few pages) and a batch's memory stays bounded.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 ZWGK_EXTRACT_WORKERS = 1  # worker processes extracting document pages (crawler/crawl/offload.py),
 # shared by all sites of a crawl process: the second core works while the reactor crawls; 0: none
 ZWGK_MAX_PAGES_PER_COLUMN = 1000  # pagination bound per column, against endless pagers

@@ -19,7 +19,7 @@ from crawler.exceptions import ExtractionError
 from crawler.extract.decoding import decode_html
 from crawler.extract.extractor import Extractor
 from crawler.text import dedup
-from crawler.text.content import document_content
+from crawler.text.dedup import document_content
 from crawler.text.normalise import Normaliser
 
 

@@ -41,14 +41,15 @@ def check_stopped(done: subprocess.CompletedProcess, db, cause: str, requests: i
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        outcome, reason, error, pages = conn.execute(
-            "SELECT outcome, finish_reason, error, pages_fetched FROM runs"
+        outcome, reason, error, pages, failed = conn.execute(
+            "SELECT outcome, finish_reason, error, pages_fetched, fetches_failed FROM runs"
         ).fetchone()
         documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     finally:
         conn.close()
     assert (outcome, reason) == ("failed", "archive_write_failed")
     assert cause in error
+    assert failed >= 1, "the failed write is not in the run's own figures"
     assert not list(db.parent.glob("*-reserve-*"))  # the room set aside was given back
     assert documents < DOCS
     assert requests <= pages + IN_FLIGHT, "the crawl went on fetching after the write failed"
