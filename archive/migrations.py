@@ -449,3 +449,24 @@ def m009_replayable_captures(db: sqlite_utils.Database) -> None:
         );
         """
     )
+
+
+@migration
+def m010_ingested_shards(db: sqlite_utils.Database) -> None:
+    """Run shards merged from fleet workers (crawler/fleet/ingest.py): one row per shard id, so
+    that a shard delivered or ingested twice is merged once."""
+    db.executescript(
+        """
+        CREATE TABLE ingested_shards (
+            shard_id TEXT PRIMARY KEY,       -- the job id the shard was crawled for
+            site_id TEXT NOT NULL,           -- its site (a crawl that died at once opened none)
+            run_id INTEGER REFERENCES runs(id),
+            worker TEXT,                     -- the worker that crawled it
+            enqueued_at TEXT,
+            crawled_at TEXT,                 -- when the worker's crawl ended
+            ingested_at TEXT NOT NULL,
+            entries INTEGER NOT NULL         -- journal entries replayed
+        );
+        CREATE INDEX ingested_shards_site ON ingested_shards(site_id, ingested_at);
+        """
+    )

@@ -6,6 +6,7 @@
     report.py  report                             — transparency indicators as HTML (crawler/report/)
     serve.py   serve                              — the archive in Datasette
     check.py   check                              — the archive's full integrity check
+    fleet.py   enqueue, worker, ingest, fleet     — distributed mode (crawler/fleet/)
 
 Commands turn typed errors (ZwgkError, SeedError, ArchiveError, …) into one line on stderr and a
 non-zero exit, never a traceback. Reads go through the public read API (`archive.read`).
@@ -19,7 +20,7 @@ import click
 
 from archive.exceptions import ArchiveError
 from crawler import __version__
-from crawler.cli import check, crawl, read, report, serve, sites
+from crawler.cli import check, crawl, fleet, read, report, serve, sites
 from crawler.exceptions import ExtractionError, ZwgkError
 
 
@@ -35,7 +36,7 @@ def cli() -> None:
     """
 
 
-for _module in (crawl, read, report, sites, serve, check):
+for _module in (crawl, read, report, sites, serve, check, fleet):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -51,9 +51,9 @@ class HostGate:
         self.hosts = {host: _Host(delay, max(1, c)) for host, (delay, c) in limits.items()}
 
     @classmethod
-    def for_sites(cls, sites: Iterable[SiteConfig]) -> HostGate:
-        """A gate for the hosts more than one of `sites` uses: the longest delay, the least
-        concurrency of the seeds that share each."""
+    def for_sites(cls, sites: Iterable[SiteConfig], every_host: bool = False) -> HostGate:
+        """A gate for the hosts more than one of `sites` uses (or, with `every_host`, all of
+        them): the longest delay, the least concurrency of the seeds that share each."""
         seen: dict[str, list[SiteConfig]] = {}
         for site in sites:
             for host in site_hosts(site):
@@ -65,7 +65,7 @@ class HostGate:
                     min(s.politeness.concurrency for s in shared),
                 )
                 for host, shared in seen.items()
-                if len(shared) > 1
+                if len(shared) > 1 or every_host
             }
         )
 

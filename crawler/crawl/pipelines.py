@@ -158,8 +158,11 @@ class ArchivePipeline:
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
         site = spider.site
+        writer_class = ArchiveWriter
+        if self.crawler.settings.getbool("ZWGK_SHARD"):  # a fleet worker's run shard
+            from crawler.fleet.journal import JournalWriter as writer_class
         try:
-            self.writer = ArchiveWriter(
+            self.writer = writer_class(
                 self.db_path,
                 self.crawler.settings.getfloat("ZWGK_NEARDUP_THRESHOLD"),
                 reserve=True,  # room to close the run `failed` should the disk fill up

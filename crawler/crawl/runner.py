@@ -47,7 +47,7 @@ def run_crawls(
     ArchiveWriter(db_path, settings.getfloat("ZWGK_NEARDUP_THRESHOLD"), check=check).close()
     process = CrawlerProcess(settings)
     spider_class = process.spider_loader.load("portal")  # spiders/portal.py, via SPIDER_MODULES
-    gate = HostGate.for_sites(sites)
+    gate = HostGate.for_sites(sites, every_host=settings.getbool("ZWGK_GATE_EVERY_HOST"))
     workers = settings.getint("ZWGK_EXTRACT_WORKERS")
     pool = ExtractionPool(workers) if workers > 0 else None
     run_ids: list[int] = []

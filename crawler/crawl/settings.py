@@ -126,6 +126,14 @@ ZWGK_RENDER_BROWSER = "/usr/bin/chromium"  # the system's Chromium; never downlo
 ZWGK_RENDER_PAGES = 2  # browser tabs open at once
 ZWGK_RENDER_TIMEOUT = 30.0  # seconds for a page to load and its scripts to settle
 
+# Distributed mode (crawler/fleet/, docs/distributed.md): site jobs on Redis/Valkey, run shards
+ZWGK_SHARD = False  # write through a journal (crawler/fleet/journal.py): a fleet worker's crawl
+ZWGK_GATE_EVERY_HOST = False  # the host gate on every host of a crawl, not only shared ones:
+# the delay counts from the last answer (a fleet worker's crawl, so hosts see what a batch gives)
+ZWGK_FLEET_LEASE = 60.0  # seconds a worker's host lease and job claim last unless renewed (a
+# third of it between renewals); a dead worker's job is taken again after this
+ZWGK_FLEET_PREFIX = "zwgk"  # the prefix of every Redis key of the fleet
+
 
 def base_settings(
     db_path: str,
