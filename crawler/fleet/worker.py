@@ -129,6 +129,8 @@ class Worker:
             if any(holder.endswith(f" {job.id}") for holder, _ in holders.values()):
                 return  # its worker lives and renews: it takes the entry back on its next touch
             self.queue.requeue(job)
+            busy = ", ".join(f"{h} ({holder})" for h, (holder, _) in sorted(holders.items()))
+            self.say(f"job {job.id}: {job.site_id}'s hosts are busy: {busy}; back in the queue")
             wait = min([left for _, left in holders.values() if left > 0] + [1000])
             self.stopping.wait(wait / 1000)
             return
