@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -196,3 +198,22 @@ class Fleetwork:
     def stop(self) -> None:
         for w in self.workers:
             w.stop()
+
+
+def wait_until(predicate, what: str, timeout: float = WAIT, every: float = 0.05):
+    """Poll `predicate` until it answers truthy (what another process does, seen from outside:
+    a request log, a file); AssertionError naming `what` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found := predicate():
+            return found
+        time.sleep(every)
+    raise AssertionError(f"gave up waiting for {what} after {timeout:g} s")
+
+
+def rows(db: Path, sql: str, *params) -> list[tuple]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
