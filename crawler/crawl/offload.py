@@ -56,6 +56,11 @@ class ExtractionPool:
         self.workers = workers
         self.executor = self._executor()
         self.local: tuple[Extractor, Normaliser] | None = None
+        self.warming = self.executor.submit(int)  # the worker starts while Scrapy does
+
+    def ready(self, timeout: float = 120) -> None:
+        """Wait for the worker to be up, so that the first pages do not pile up behind it."""
+        self.warming.result(timeout=timeout)
 
     def _executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(

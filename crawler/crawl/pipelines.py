@@ -59,19 +59,22 @@ class ExtractPipeline:
     """Extraction (and normalisation) of document pages, in the process's ExtractionPool when
     the runner started one (crawler/crawl/offload.py), else here."""
 
-    def __init__(self, pool=None) -> None:
+    def __init__(self, pool=None, crawler: Crawler | None = None) -> None:
         self.pool = pool
+        self.crawler = crawler
         self.extractor = None if pool else Extractor()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler.settings.get("ZWGK_EXTRACT_POOL"))
+        return cls(crawler.settings.get("ZWGK_EXTRACT_POOL"), crawler)
 
     async def process_item(self, item: PageItem, spider=None) -> PageItem:
         if item.kind != "document" or item.html is None:
             return item
         try:
             if self.pool is not None:
+                # its attachments may reach the archive first: they wait for it (ArchivePipeline)
+                in_pipelines(self.crawler).add(item.url)
                 item.extracted, item.normalised = await self.pool.extract(item.html, item.url)
             else:
                 item.extracted = self.extractor.extract(item.html, item.url)
@@ -149,6 +152,7 @@ class ArchivePipeline:
         self.writer: ArchiveWriter | None = None
         self.run_id: int | None = None
         self.failure: str | None = None
+        self.waiting: dict[str, list[PageItem]] = {}  # attachments whose document is in the pool
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -208,8 +212,17 @@ class ArchivePipeline:
     def process_item(self, item: PageItem, spider=None) -> PageItem:
         if self.failure is not None or self.writer is None:
             return item  # the crawl is stopping: nothing more is written
+        waiting_for = in_pipelines(self.crawler)
+        if item.kind == "attachment" and item.attachment_of in waiting_for:
+            self.waiting.setdefault(item.attachment_of, []).append(item)  # linked to its version
+            return item
         try:
-            return self._write(item)
+            self._write(item)
+            if item.url in waiting_for:
+                waiting_for.discard(item.url)
+                for attachment in self.waiting.pop(item.url, []):
+                    self._write(attachment)
+            return item
         except (ArchiveError, sqlite3.Error) as exc:
             self._failed(exc)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=WRITE_FAILED))
@@ -277,6 +290,9 @@ class ArchivePipeline:
         if self.writer is None:
             return
         try:
+            for attachments in self.waiting.values():  # their document never reached the archive
+                for attachment in attachments if self.failure is None else ():
+                    self._write(attachment)
             if self.run_id is not None:
                 coverage = getattr(spider, "coverage", None)
                 if coverage is not None and self.failure is None:
@@ -365,6 +381,13 @@ class DedupPipeline:
             logger.info("%s has the same text as %s", item.url, ", ".join(item.duplicate_of[:3]))
         item.sketch = dedup.sketch(item.normalised.text_norm)
         return item
+
+
+def in_pipelines(crawler: Crawler) -> set[str]:
+    """Document URLs being extracted in the pool now (shared by the crawler's pipelines)."""
+    if not hasattr(crawler, "zwgk_documents_in_pipelines"):
+        crawler.zwgk_documents_in_pipelines = set()
+    return crawler.zwgk_documents_in_pipelines
 
 
 def _gone(item: PageItem) -> Gone | None:

@@ -87,6 +87,8 @@ def run_crawls(
     at_once = settings.getint("ZWGK_SITES_AT_ONCE") or len(sites)
     for _ in range(min(at_once, len(sites))):
         start_next()
+    if pool is not None:
+        pool.ready()
     try:
         process.start()
     finally:
