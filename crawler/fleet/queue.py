@@ -108,6 +108,7 @@ class JobQueue:
         self._finish = client.register_script(_FINISH)
         self._requeue = client.register_script(_REQUEUE)
         self._group_ready = False
+        self._cursor = "0-0"  # where the next XAUTOCLAIM goes on
 
     def _done_key(self, job_id: str) -> str:
         return f"{self.prefix}:done:{job_id}"
@@ -159,9 +160,12 @@ class JobQueue:
         """A job whose worker stopped touching it for min_idle_ms (it died): now `consumer`'s."""
         answer = self._call(
             lambda: self.client.xautoclaim(
-                self.stream, GROUP, consumer, min_idle_ms, start_id="0-0", count=1
+                self.stream, GROUP, consumer, min_idle_ms, start_id=self._cursor, count=1
             )
         )
+        # XAUTOCLAIM looks at a few pending entries per call: go on from where it stopped, so
+        # that a long pending list is walked whole over successive calls
+        self._cursor = _text(answer[0]) if answer and answer[0] else "0-0"
         messages = answer[1] if len(answer) > 1 else []
         deleted = answer[2] if len(answer) > 2 else []
         if deleted:
