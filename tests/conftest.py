@@ -34,3 +34,19 @@ def make_portal_server() -> Iterator[Callable[..., PortalProcess]]:
     yield make
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def make_fleet():
+    """Factory of fleet-portal servers (tests/fleet_server.py), stopped after the test."""
+    from fleet_server import Fleet
+
+    started = []
+
+    def make(sites: int):
+        started.append(Fleet(sites))
+        return started[-1]
+
+    yield make
+    for server in started:
+        server.stop()

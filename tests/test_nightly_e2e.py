@@ -16,46 +16,10 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from crawler.sample_portal import fleet
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 120.0  # seconds: a generous bound on what each test waits for, never a sleep
-
-
-class Fleet:
-    """The fleet server in a subprocess, with its request log."""
-
-    def __init__(self, sites: int) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler.sample_portal.fleet", "--sites", str(sites), "--log"],
-            cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        self.port = json.loads(self.proc.stdout.readline())["port"]
-
-    def log(self) -> list[dict]:
-        import urllib.request
-
-        with urllib.request.urlopen(f"http://{fleet.host(0)}:{self.port}/__admin/log") as r:
-            return json.loads(r.read())
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
-
-
-@pytest.fixture
-def make_fleet():
-    started = []
-
-    def make(sites: int) -> Fleet:
-        started.append(Fleet(sites))
-        return started[-1]
-
-    yield make
-    for f in started:
-        f.stop()
 
 
 def write_seed(folder: Path, site_id: str, urls: list[str], host: str, delay: float,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fleet_helpers import Fleet, Fleetwork, Valkey
+from fleet_helpers import Fleetwork, Valkey
 
 
 @pytest.fixture
@@ -14,19 +14,6 @@ def valkey(tmp_path) -> Iterator[Valkey]:
     server = Valkey(tmp_path / "valkey")
     yield server
     server.stop()
-
-
-@pytest.fixture
-def make_fleet():
-    started: list[Fleet] = []
-
-    def make(sites: int) -> Fleet:
-        started.append(Fleet(sites))
-        return started[-1]
-
-    yield make
-    for f in started:
-        f.stop()
 
 
 @pytest.fixture

