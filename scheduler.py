@@ -11,9 +11,15 @@ for crawls. A site's weekly full walk falls on its own weekday (crawler/history/
 SIGTERM stops the scheduler: no queued batch starts, running batches get SIGTERM (their runs are
 closed as interrupted), and the process exits.
 
+With `--redis URL --spool DIR` the scheduler is the fleet's dispatcher instead (docs/
+distributed.md): a night's due sites are queued as site jobs for `zwgk worker`s on any number
+of machines (crawler/nightly/dispatch.py), nothing is crawled here, and `zwgk ingest --watch`
+beside the archive merges what the workers deliver.
+
     zwgk schedule [--seeds seeds] [--db archive.db] [--max-crawls 2] [--memory 3072]
     zwgk schedule --once     # tonight's job for every due seed, now; exits with a summary
     zwgk schedule --list     # each site's next run
+    zwgk schedule --redis redis://queue:6379/0 --spool /srv/zwgk/spool   # dispatch to the fleet
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from crawler.exceptions import SeedError
 from crawler.nightly.batches import Sizing, cron_trigger, due_tonight, plan_batches
+from crawler.nightly.dispatch import RETRY_SECONDS, Dispatch, enqueue_night
 from crawler.nightly.run import (
     BATCH_TIME_LIMIT_SECONDS,
     SITE_TIME_LIMIT_SECONDS,
@@ -89,9 +96,11 @@ class Scheduler:
     rescan_seconds: float = RESCAN_SECONDS
     seen: dict[str, float] = field(default_factory=dict)  # seed path -> mtime
     nights: dict[str, list[str]] = field(default_factory=dict)  # night key -> site ids
+    dispatch: Dispatch | None = None  # queue the nights for the fleet instead of crawling here
     current: Night | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopped: bool = False
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self.aps = BackgroundScheduler(
@@ -160,6 +169,12 @@ class Scheduler:
         sites = [
             s for s in load_valid(self.seeds_dir)[0] if s.schedule.enabled and night_key(s) == key
         ]
+        if self.dispatch is not None:
+            if sites and not self.stopping.is_set():
+                done = enqueue_night(self.dispatch, self.plan.db_path, sites, self.stopping)
+                for line in done.lines():
+                    logger.info("night: %s", line)
+            return
         with self.lock:
             if self.stopped or not sites:
                 return
@@ -175,6 +190,7 @@ class Scheduler:
         with self.lock:
             self.stopped = True
             night = self.current
+        self.stopping.set()
         self.aps.shutdown(wait=False)
         if night is not None:
             night.stop()
@@ -202,10 +218,14 @@ def on_signals(handler) -> None:
 
 
 def serve(
-    seeds_dir: str, plan: NightPlan, now: bool = False, rescan: float = RESCAN_SECONDS
+    seeds_dir: str,
+    plan: NightPlan,
+    now: bool = False,
+    rescan: float = RESCAN_SECONDS,
+    dispatch: Dispatch | None = None,
 ) -> None:
     """Schedule nights until SIGTERM/SIGINT, then stop the running one and return."""
-    sched = Scheduler(seeds_dir, plan, rescan)
+    sched = Scheduler(seeds_dir, plan, rescan, dispatch=dispatch)
     stopping = threading.Event()
 
     def shutdown(signum, _frame) -> None:
@@ -214,17 +234,24 @@ def serve(
 
     on_signals(shutdown)
     sched.start(now)
-    logger.info("scheduling %s into %s", seeds_dir, plan.db_path)
+    where = f"the fleet at {dispatch.redis_url}" if dispatch else plan.db_path
+    logger.info("scheduling %s into %s", seeds_dir, where)
     stopping.wait()
     sched.stop()
     logger.info("scheduler stopped")
 
 
-def once(seeds_dir: str, plan: NightPlan) -> int:
+def once(seeds_dir: str, plan: NightPlan, dispatch: Dispatch | None = None) -> int:
     """Tonight's job for every due seed, now, as the nightly run does it; the summary on stdout.
-    Exit status 0 when every batch ended and every run finished (or stopped at a limit)."""
+    Exit status 0 when every batch ended and every run finished (or stopped at a limit); with
+    `dispatch`, when the sites were queued (one attempt)."""
     sites, _ = load_valid(seeds_dir)
     due = due_tonight(sites, datetime.datetime.now(datetime.UTC))
+    if dispatch is not None:
+        done = enqueue_night(dispatch, plan.db_path, due, once=True)
+        for line in done.lines():
+            print(line, flush=True)
+        return 1 if done.error else 0
     night = Night(plan)
     on_signals(lambda *_: threading.Thread(target=night.stop, daemon=True).start())
     summary = run_night(plan, due, night)
@@ -247,8 +274,12 @@ def run(
     now: bool = False,
     rescan: float = RESCAN_SECONDS,
     overrides: tuple[str, ...] = (),
+    redis_url: str | None = None,
+    spool: str = "spool",
+    retry: float = RETRY_SECONDS,
 ) -> int:
-    """`zwgk schedule`: list, run tonight once, or schedule until SIGTERM (logging to stderr)."""
+    """`zwgk schedule`: list, run tonight once, or schedule until SIGTERM (logging to stderr);
+    with `redis_url`, nights are queued for the fleet's workers rather than crawled here."""
     if list_only:
         for site_id, when in next_runs(seeds_dir):
             print(f"{site_id:<24} {when.isoformat() if when else 'never'}")
@@ -258,9 +289,16 @@ def run(
         db_path, seeds_dir, Sizing.for_budget(memory_mb, max_crawls, batch_sites),
         site_time_limit, max(BATCH_TIME_LIMIT_SECONDS, 2 * site_time_limit), overrides,
     )  # fmt: skip
+    dispatch = None
+    if redis_url:
+        from crawler.crawl.settings import ZWGK_FLEET_PREFIX
+
+        settings = dict(o.split("=", 1) for o in overrides if "=" in o)
+        prefix = settings.get("ZWGK_FLEET_PREFIX", ZWGK_FLEET_PREFIX)
+        dispatch = Dispatch(redis_url, spool, prefix, retry)
     if once_only:
-        return once(seeds_dir, plan)
-    serve(seeds_dir, plan, now, rescan)
+        return once(seeds_dir, plan, dispatch)
+    serve(seeds_dir, plan, now, rescan, dispatch)
     return 0
 
 
@@ -281,10 +319,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--once", action="store_true", help="run tonight's job now and exit")
     parser.add_argument("--now", action="store_true", help="also run every night once at start")
     parser.add_argument("--list", action="store_true", help="print each site's next run and exit")
+    parser.add_argument("--redis", help="queue the nights for the fleet on this Redis/Valkey")
+    parser.add_argument("--spool", default="spool", help="the fleet's spool folder")
+    parser.add_argument("--retry", type=float, default=RETRY_SECONDS, help="seconds between tries")
     args = parser.parse_args(argv)
     sys.exit(
         run(args.seeds, args.db, args.max_crawls, args.list, args.once, args.memory,
-            args.batch_sites, args.site_time_limit, args.now)
+            args.batch_sites, args.site_time_limit, args.now, redis_url=args.redis,
+            spool=args.spool, retry=args.retry)
     )  # fmt: skip
 
 

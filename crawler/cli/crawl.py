@@ -223,6 +223,19 @@ def fetch(
 @click.option(
     "--rescan", default=60.0, show_default=True, help="Seconds between rescans of the seed folder."
 )
+@click.option(
+    "--redis", "redis_url", metavar="URL",
+    help="Be the fleet's dispatcher: queue each night's sites on this Redis/Valkey for "
+    "`zwgk worker`s instead of crawling them here.",
+)  # fmt: skip
+@click.option(
+    "--spool", default="spool", show_default=True, type=click.Path(file_okay=False),
+    help="With --redis: the fleet's spool folder (state snapshots, delivered shards).",
+)  # fmt: skip
+@click.option(
+    "--retry", default=60.0, show_default=True,
+    help="With --redis: seconds between attempts to reach a queue server that is down.",
+)  # fmt: skip
 @seeds_option
 @db_option
 @set_option
@@ -235,6 +248,9 @@ def schedule(
     batch_sites: int,
     site_time_limit: float,
     rescan: float,
+    redis_url: str | None,
+    spool: str,
+    retry: float,
     seeds_dir: str,
     db_path: str,
     overrides: tuple[str, ...],
@@ -246,6 +262,7 @@ def schedule(
         zwgk schedule --list
         zwgk schedule --once --seeds seeds --db archive.db
         zwgk schedule --seeds seeds --db archive.db --max-crawls 2 --memory 3072
+        zwgk schedule --redis redis://queue:6379/0 --spool /srv/zwgk/spool   # the fleet's
     """
     import scheduler
 
@@ -254,7 +271,7 @@ def schedule(
     try:
         status = scheduler.run(
             seeds_dir, db_path, max_crawls, list_only, once_only, memory_mb, batch_sites,
-            site_time_limit, now, rescan, overrides,
+            site_time_limit, now, rescan, overrides, redis_url, spool, retry,
         )  # fmt: skip
     except ValueError as exc:
         raise ZwgkError(str(exc)) from None
