@@ -37,7 +37,7 @@ class SearchHit:
     title: str | None
     publish_date: str | None
     snippet: str  # the matching passage with the hit in [brackets]
-    rank: float  # 0.0: hits come newest first (bm25 would read every match of every bigram)
+    rank: float  # always 0.0: hits come newest first, not by relevance (docs/schema.md)
 
 
 def day_number(iso: str | None) -> int:

@@ -71,6 +71,11 @@ def test_a_site_dictionary_is_trained_and_every_body_reads_back_exactly(tmp_path
     plain = sum(len(zlib.compress(p, 6)) for p in sent.values() if p is not pdf)
     print(f"zstd + dictionary {stored:,} bytes, zlib {plain:,}, raw {raw:,}")
     assert stored < plain / 4
+    # the recompressed rows were written anew, not shrunk in place: the table's pages stay full
+    pages, unused = db.execute(
+        "SELECT sum(pgsize), sum(unused) FROM dbstat WHERE name = 'bodies'"
+    ).fetchone()
+    assert unused < 0.15 * pages, (unused, pages)  # 20% when they were UPDATEd in place
     w.close()
     with read.open_archive(tmp_path / "archive.db") as arc:
         for fetch_id, page in sent.items():
