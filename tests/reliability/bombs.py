@@ -6,6 +6,9 @@
   text): not a bomb by its packing, so it is read — streamed
 - pdf_bomb: a PDF whose content stream inflates to 1 GB (about 1 MB on the wire)
 - pdf_slow: a small PDF whose page takes pdfminer far longer than a CPU limit of seconds
+- xlsx_bomb: the fixture workbook with its sheet's XML (one real row, repeated) unpacking to
+  190 MB from well under 1 MB
+- xlsx_laughs: the fixture workbook whose shared strings declare a "billion laughs" entity
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import struct
 import zipfile
 import zlib
 
-from fixture_portals.attachments import _pdf
+from fixture_portals.attachments import _pdf, build_xlsx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEAD = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}"><w:body>'.encode()
@@ -97,3 +100,51 @@ def pdf_slow(operators: int = 400_000) -> bytes:
     """A page of `operators` text-showing operators: seconds of layout work per 10,000."""
     ops = b"BT /F1 1 Tf " + b"(zwgk) Tj 0.1 0 Td " * operators + b"ET"
     return _pdf_with_stream(_flate(ops, 1), flate=True)
+
+
+SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+
+
+def _xlsx_with(member: str, blocks, total: int, head: bytes, tail: bytes) -> bytes:
+    """The fixture workbook with `member` replaced by head, blocks (repeated to `total`), tail."""
+    source = zipfile.ZipFile(io.BytesIO(build_xlsx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            if name != member:
+                archive.writestr(name, source.read(name))
+        with archive.open(member, "w", force_zip64=True) as part:
+            part.write(head)
+            written = 0
+            for block in blocks:
+                part.write(block)
+                written += len(block)
+                if written >= total:
+                    break
+            part.write(tail)
+    return out.getvalue()
+
+
+def xlsx_bomb(xml_bytes: int = 190 * MB) -> bytes:
+    row = '<row><c t="inlineStr"><is><t>城乡居民最低生活保障</t></is></c><c><v>1024</v></c></row>'
+    block = row.encode() * (MB // len(row.encode()))
+    return _xlsx_with(
+        "xl/worksheets/sheet1.xml", iter(lambda: block, None), xml_bytes,
+        b'<?xml version="1.0" encoding="UTF-8"?>' + SHEET, b"</sheetData></worksheet>",
+    )  # fmt: skip
+
+
+def xlsx_laughs(levels: int = 9) -> bytes:
+    """Shared strings whose one string is entity lol9: 10**9 "lol"s if an entity is expanded."""
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels + 1)
+    )
+    head = (
+        f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE sst [{entities}]>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    ).encode()
+    strings = "".join(f"<si><t>{i}</t></si>" for i in range(40))  # the sheet's indexes exist
+    return _xlsx_with(
+        "xl/sharedStrings.xml", iter([f"<si><t>&lol{levels};</t></si>{strings}".encode()]), 0,
+        head, b"</sst>",
+    )  # fmt: skip

@@ -12,13 +12,13 @@ import subprocess
 import sys
 
 import pytest
-from bombs import docx_bomb, docx_markup, pdf_bomb, pdf_slow
+from bombs import docx_bomb, docx_markup, pdf_bomb, pdf_slow, xlsx_bomb, xlsx_laughs
 from conftest import hostile_seed
 from crawl_helpers import crawl_command
 from fixture_portals.attachments import EXPECTED_TEXT, build_docx
 from hostile_portal import HostileServer
 
-from crawler.exceptions import AttachmentRefused
+from crawler.exceptions import AttachmentError, AttachmentRefused
 from crawler.extract.attachments import extract_attachment_text, limits
 from crawler.extract.attachments.pdf import pdf_lines
 from crawler.extract.attachments.sandbox import read_limited
@@ -43,6 +43,8 @@ def test_a_crawl_refuses_bombs_and_goes_on_within_500_mb(tmp_path):
     files.mkdir()
     (files / "bomb.docx").write_bytes(docx_bomb())  # 190 MB of XML in ~680 KB
     (files / "bomb.pdf").write_bytes(pdf_bomb())  # a stream of 1 GB in ~1 MB
+    (files / "bomb.xlsx").write_bytes(xlsx_bomb())  # a sheet of 190 MB of XML in ~680 KB
+    (files / "laughs.xlsx").write_bytes(xlsx_laughs())  # shared strings: a billion laughs
     (files / "notice.docx").write_bytes(build_docx())  # an ordinary attachment
     server = HostileServer(files)
     try:
@@ -63,11 +65,13 @@ def test_a_crawl_refuses_bombs_and_goes_on_within_500_mb(tmp_path):
     )
     assert rows["bomb.docx"][0] == "refused" and "decompression bomb" in rows["bomb.docx"][1]
     assert rows["bomb.pdf"][0] == "refused" and "MB of memory" in rows["bomb.pdf"][1]
+    assert rows["bomb.xlsx"][0] == "refused" and "decompression bomb" in rows["bomb.xlsx"][1]
+    assert rows["laughs.xlsx"][0] == "unreadable" and "corrupt XLSX" in rows["laughs.xlsx"][1]
     assert rows["notice.docx"][0] == "docx"
     text = conn.execute("SELECT text FROM attachments WHERE kind = 'docx'").fetchone()[0]
     assert all(expected in text for expected in EXPECTED_TEXT["docx"])
     documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    assert documents == 3  # every document archived: the crawl went on
+    assert documents == 5  # every document archived: the crawl went on
     outcome = conn.execute("SELECT outcome FROM runs").fetchone()[0]
     assert outcome == "finished"
 
@@ -112,3 +116,11 @@ def test_docx_text_is_capped_while_streaming(monkeypatch):
 def test_a_pdf_over_the_cpu_limit_is_refused():
     with pytest.raises(AttachmentRefused, match="over the 2 s CPU limit"):
         read_limited(pdf_lines, pdf_slow(), "PDF", cpu=2)
+
+
+def test_xlsx_bombs_are_refused_before_openpyxl_reads_them():
+    with pytest.raises(AttachmentRefused, match="sheet1.xml unpacks .* a decompression bomb"):
+        extract_attachment_text(xlsx_bomb(), None, "a.xlsx")
+    # entities are never expanded: the workbook is unreadable, not a billion "lol"s
+    with pytest.raises(AttachmentError, match="corrupt XLSX"):
+        extract_attachment_text(xlsx_laughs(), None, "a.xlsx")
