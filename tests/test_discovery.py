@@ -12,6 +12,7 @@ from crawler.discovery import (
     sitemaps_in_robots,
     trap_reason,
 )
+from crawler.discovery.generic import is_first_page_of
 from crawler.discovery.hanweb import proxy_requests
 from crawler.discovery.pagers import script_pages
 from crawler.discovery.urls import looks_like_document
@@ -181,3 +182,20 @@ def test_canonical_url():
     )
     assert canonical_url("http://127.0.0.1:8765/zwgk/") == "http://127.0.0.1:8765/zwgk/"
     assert canonical_url("http://h/a.html;jsessionid=ABC123?sid=9&id=3") == "http://h/a.html?id=3"
+
+
+@pytest.mark.parametrize(
+    ("link", "page", "same"),
+    [
+        ("http://h/col/index.html?page=1", "http://h/col/index.html", True),
+        ("http://h/col/index.html?pageNo=1", "http://h/col/index.html", True),
+        ("http://h/list.jsp?id=3&page=1", "http://h/list.jsp?id=3", True),
+        ("http://h/col/index.html?page=2", "http://h/col/index.html", False),
+        ("http://h/col/index.html?page=1", "http://h/col/index.html?page=3", False),
+        ("http://h/other/index.html?page=1", "http://h/col/index.html", False),
+        ("http://h/col/index.html?page=1&type=2", "http://h/col/index.html", False),
+        ("http://h/col/index.html?id=1", "http://h/col/index.html", False),
+    ],
+)
+def test_a_pagers_link_to_page_1_of_this_page_is_this_page(link, page, same):
+    assert is_first_page_of(link, page) is same

@@ -20,7 +20,12 @@ import lxml.etree
 import lxml.html
 
 from crawler.discovery import hanweb, jiyue, listdata, pagers, regions
-from crawler.discovery.generic import attachment_links, classify_anchors, same_host_links
+from crawler.discovery.generic import (
+    attachment_links,
+    classify_anchors,
+    is_first_page_of,
+    same_host_links,
+)
 from crawler.discovery.sitemap import parse_sitemap, sitemaps_in_robots
 from crawler.discovery.urls import (
     canonical_url,
@@ -137,6 +142,7 @@ def parse_list(
     api = [r for r in listdata.trs_api_requests(tree, url) if in_domains(r.url, domains)]
     this = canonical_url(url)
     first_page = column_url is None or canonical_url(column_url) == this
+    first = canonical_url(column_url) if column_url else this  # the column's first page
     state = pagers.list_state(tree)
     script_urls, announced = pagers.script_pages(tree, url)
     listed = len(main.items) if main else 0
@@ -183,7 +189,7 @@ def parse_list(
         cms,
         _title(tree),
         documents,
-        [p for p in pages if p != this],
+        [p for p in pages if p != this and not is_first_page_of(p, first)],  # page 1 again
         columns,
         proxy=proxy,
         announced=announced,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
 
@@ -28,6 +28,25 @@ DATE_RE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
 INDEX_N_RE = re.compile(r"/\w*_\d+\.s?html?$")
 PAGE_NUMBER_RE = re.compile(r"^\s*\[?\d{1,4}\]?\s*$")
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
+PAGE_PARAM_RE = re.compile(r"^(?:p|page|pageno|pagenum|pageindex|curpage|currentpage|pn)$", re.I)
+
+
+def is_first_page_of(url: str, page_url: str) -> bool:
+    """`url` is `page_url` asking for its first page: the same path and query, plus one page
+    parameter set to 1 (a pager drawn by script links page 1 as `index.html?page=1`)."""
+    link, page = urlsplit(url), urlsplit(page_url)
+    if (link.scheme, link.netloc, link.path) != (page.scheme, page.netloc, page.path):
+        return False
+    own = parse_qsl(page.query, keep_blank_values=True)
+    extra = [pair for pair in parse_qsl(link.query, keep_blank_values=True) if pair not in own]
+    if len(extra) != 1 or len(own) + 1 != len(parse_qsl(link.query, keep_blank_values=True)):
+        return False
+    name, value = extra[0]
+    return (
+        bool(PAGE_PARAM_RE.match(name))
+        and value == "1"
+        and not any(PAGE_PARAM_RE.match(n) for n, _ in own)
+    )
 
 
 @dataclass(frozen=True)
@@ -105,7 +124,7 @@ def classify_anchors(
         if not in_domains(raw_url, domains):
             continue
         url = canonical_url(raw_url)
-        if url == this_page:
+        if url == this_page or is_first_page_of(url, this_page):
             continue
         if is_attachment_url(url):
             result.attachments.setdefault(url, anchor_text(anchor))
