@@ -77,7 +77,7 @@ ITEM_PIPELINES = {
     "crawler.crawl.pipelines.NormalisePipeline": 200,
     "crawler.crawl.pipelines.DedupPipeline": 300,
     "crawler.crawl.pipelines.ArchivePipeline": 900,
-    "crawler.crawl.pipelines.ImagePipeline": 950,
+    "crawler.crawl.images.ImagePipeline": 950,
 }
 TELNETCONSOLE_ENABLED = False
 EXTENSIONS = {
