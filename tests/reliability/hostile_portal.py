@@ -25,6 +25,7 @@ import argparse
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import unquote
 
 if __package__ in (None, ""):  # run as a script: tests/ on the path for the fixture helpers
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -139,7 +140,8 @@ class HostilePortal:
         if path.startswith("/files/t") and path.endswith(".html"):
             return self.file_doc_page(path)
         if path.startswith("/files/raw/"):
-            return self.raw_file(path.removeprefix("/files/raw/"))
+            # a server decodes the path: 附件.pdf is requested as %E9%99%84%E4%BB%B6.pdf
+            return self.raw_file(unquote(path.removeprefix("/files/raw/")))
         if path == "/deep/index.html":
             return self.list_page("深层页面", tuple(DEEP_DOCS.values()))
         for depth, d in DEEP_DOCS.items():
