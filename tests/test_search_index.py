@@ -14,7 +14,8 @@ from testdata import SEED_TEXTS
 
 from archive import read
 from archive.bigrams import query_tokens, tokens
-from archive.search import day_number
+from archive import search as search_module
+from archive.search import day_number, search_sql
 from archive.writer import (
     ArchiveWriter,
     AttachmentContent,
@@ -236,3 +237,29 @@ def test_archive_bytes_stay_within_four_times_the_text(synthetic_archive):
     print(f"archive / text bytes: {ratio:.2f}")
     assert ratio <= 4.0
     assert conn.execute("SELECT count(*) FROM body_dictionaries").fetchone()[0] == 1
+
+
+def test_one_character_queries_read_the_newest_rows_first_and_answer_as_the_index_does(
+    synthetic_archive, monkeypatch
+):
+    """A one-character query first checks the newest PROBE_ROWS documents against their text;
+    where that finds `limit` hits they are the answer, else the index answers. Either way the
+    hits are the index's own (here with a probe of 10 rows, so both ways are taken)."""
+    monkeypatch.setattr(search_module, "PROBE_ROWS", 10)
+    conn = sqlite3.connect(f"file:{synthetic_archive}?mode=ro", uri=True)
+    texts = [r[0] for r in conn.execute("SELECT coalesce(text_norm, text) FROM texts")]
+    rng = random.Random(5)
+    chars = [rng.choice(rng.choice(texts)) for _ in range(25)] + ["鐵", "2", "a", "、", "%"]
+    days = sorted(r[0] for r in conn.execute("SELECT publish_date FROM versions") if r[0])
+    taken = {"probe": 0, "index": 0}
+    for char in chars:
+        if not char.strip():
+            continue
+        for limit, since in ((3, None), (8, None), (5, days[len(days) // 2])):
+            params = {"q": char, "site": None, "since": since, "limit": limit}
+            expected = [r[0] for r in conn.execute(search_sql(), params)]
+            probed = conn.execute(search_module.probe_sql(10), params).fetchall()
+            taken["probe" if len(probed) == limit else "index"] += 1
+            hits = search_module.search(conn, char, since=since, limit=limit)
+            assert [h.url for h in hits] == expected, (char, limit, since)
+    assert taken["probe"] > 10 and taken["index"] > 3, taken
