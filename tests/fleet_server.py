@@ -1,5 +1,6 @@
 """The fleet of loopback portals (crawler/sample_portal/fleet.py) in a subprocess, for the
-nightly-run and distributed-mode tests; `make_fleet` (tests/conftest.py) starts and stops them."""
+nightly-run and distributed-mode tests; `make_fleet` (tests/conftest.py) starts and stops them.
+`write_seed` and `portal_seed` write the seeds those tests crawl them with."""
 
 from __future__ import annotations
 
@@ -31,3 +32,24 @@ class Fleet:
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(10)
+
+
+def write_seed(folder: Path, site_id: str, urls: list[str], host: str, delay: float,
+               cron: str = "0 2 * * *") -> Path:  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{site_id}.toml"
+    path.write_text(
+        f'id = "{site_id}"\nname = "{site_id}县人民政府"\nadcode = "411322"\n'
+        f'start_urls = {json.dumps(urls)}\nallowed_domains = ["{host}"]\n'
+        f'section_prefixes = ["/zwgk/"]\n\n[politeness]\ndownload_delay = {delay}\n'
+        f'concurrency = 1\nmax_pages = 500\nmax_depth = 4\n\n[schedule]\ncron = "{cron}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def portal_seed(folder: Path, index: int, port: int, delay: float = 0.0, **kw) -> Path:
+    """The seed of fleet portal `index`."""
+    return write_seed(
+        folder, f"fleet-{index}", fleet.start_urls(index, port), fleet.host(index), delay, **kw
+    )

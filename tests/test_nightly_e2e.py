@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 import queue
 import re
 import signal
@@ -16,30 +15,12 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from fleet_server import portal_seed, write_seed
+
 from crawler.sample_portal import fleet
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 120.0  # seconds: a generous bound on what each test waits for, never a sleep
-
-
-def write_seed(folder: Path, site_id: str, urls: list[str], host: str, delay: float,
-               cron: str = "0 2 * * *") -> Path:  # fmt: skip
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{site_id}.toml"
-    path.write_text(
-        f'id = "{site_id}"\nname = "{site_id}县人民政府"\nadcode = "411322"\n'
-        f'start_urls = {json.dumps(urls)}\nallowed_domains = ["{host}"]\n'
-        f'section_prefixes = ["/zwgk/"]\n\n[politeness]\ndownload_delay = {delay}\n'
-        f'concurrency = 1\nmax_pages = 500\nmax_depth = 4\n\n[schedule]\ncron = "{cron}"\n',
-        encoding="utf-8",
-    )
-    return path
-
-
-def portal_seed(folder: Path, index: int, port: int, delay: float, **kw) -> Path:
-    return write_seed(
-        folder, f"fleet-{index}", fleet.start_urls(index, port), fleet.host(index), delay, **kw
-    )
 
 
 def schedule(*args: str, **popen) -> subprocess.Popen:

