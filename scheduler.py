@@ -277,6 +277,7 @@ def run(
     redis_url: str | None = None,
     spool: str = "spool",
     retry: float = RETRY_SECONDS,
+    prefix: str | None = None,  # the fleet's Redis key prefix (ZWGK_FLEET_PREFIX)
 ) -> int:
     """`zwgk schedule`: list, run tonight once, or schedule until SIGTERM (logging to stderr);
     with `redis_url`, nights are queued for the fleet's workers rather than crawled here."""
@@ -293,9 +294,7 @@ def run(
     if redis_url:
         from crawler.crawl.settings import ZWGK_FLEET_PREFIX
 
-        settings = dict(o.split("=", 1) for o in overrides if "=" in o)
-        prefix = settings.get("ZWGK_FLEET_PREFIX", ZWGK_FLEET_PREFIX)
-        dispatch = Dispatch(redis_url, spool, prefix, retry)
+        dispatch = Dispatch(redis_url, spool, prefix or ZWGK_FLEET_PREFIX, retry)
     if once_only:
         return once(seeds_dir, plan, dispatch)
     serve(seeds_dir, plan, now, rescan, dispatch)

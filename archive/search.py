@@ -150,13 +150,13 @@ SELECT d.url, d.site_id, v.title, v.publish_date, d.status,
                     || '[' || substr(x, p, length(:q)) || ']' || substr(x, p + length(:q), 36) END
         FROM (SELECT x, instr(lower(x), lower(:q)) AS p FROM (SELECT {passage} AS x))) AS snippet,
        0.0 AS rank
-FROM search_index s JOIN search_rows r ON r.id = s.rowid JOIN documents d ON d.id = r.document_id
+FROM {rows} s JOIN search_rows r ON r.id = s.rowid JOIN documents d ON d.id = r.document_id
 JOIN versions v ON v.id = r.version_id JOIN texts t ON t.hash = v.text_hash
-WHERE search_index MATCH (SELECT m FROM pattern)
+WHERE {match}
   AND s.rowid >= coalesce(CAST(julianday(substr(nullif(:since, ''), 1, 10)) AS INTEGER) * {day}, 0)
   AND (nullif(:site, '') IS NULL OR d.site_id = :site)
   AND (nullif(:since, '') IS NULL OR coalesce(v.publish_date, d.first_seen) >= :since)
-  AND (length(:q) < 3 OR instr(lower(coalesce(t.text_norm, t.text)), lower(:q))
+  AND ({unchecked}instr(lower(coalesce(t.text_norm, t.text)), lower(:q))
        OR instr(lower(coalesce(v.title_norm, v.title, '')), lower(:q)) OR {in_attachments} IS NOT NULL)
 ORDER BY s.rowid DESC LIMIT {limit}
 """
@@ -171,7 +171,11 @@ _PASSAGE = f"""CASE WHEN instr(lower(coalesce(t.text_norm, t.text)), lower(:q)) 
 
 def search_sql(limit: str = ":limit") -> str:
     """The SQL that answers a query of any length; `limit` is a parameter name or a number."""
-    return _SQL.format(passage=_PASSAGE, in_attachments=_IN_ATTACHMENTS, day=DAY, limit=limit)
+    return _SQL.format(
+        rows="search_index", match="search_index MATCH (SELECT m FROM pattern)",
+        unchecked="length(:q) < 3 OR ",  # a one- or two-character match needs no check
+        passage=_PASSAGE, in_attachments=_IN_ATTACHMENTS, day=DAY, limit=limit,
+    )  # fmt: skip
 
 
 PROBE_ROWS = 400  # a one-character query first reads this many of the newest indexed documents
@@ -179,25 +183,15 @@ PROBE_ROWS = 400  # a one-character query first reads this many of the newest in
 
 @functools.cache
 def probe_sql(rows: int) -> str:
-    """search_sql() over the `rows` newest index rows, each checked against its text, with
-    no index lookup: where that finds `limit` hits they are the answer (every newer row was
-    read). A common character is in nearly every document, and its prefix query would merge the
+    """The search SQL over the `rows` newest index rows, each checked against its text, with no
+    index lookup: where that finds `limit` hits they are the answer (every newer row was read).
+    A common character is in nearly every document, and its prefix query would merge the
     postings of every bigram that starts with it (0.9 s at a million documents)."""
-    sql = search_sql()
-    for old, new in (
-        (
-            "FROM search_index s JOIN search_rows r ON r.id = s.rowid",
-            f"FROM (SELECT id FROM search_rows ORDER BY id DESC LIMIT {int(rows)}) s "
-            "JOIN search_rows r ON r.id = s.id",
-        ),
-        ("WHERE search_index MATCH (SELECT m FROM pattern)", "WHERE 1"),
-        ("AND (length(:q) < 3 OR instr(", "AND (instr("),  # every hit checked against its text
-        ("s.rowid", "s.id"),
-    ):
-        if old not in sql:  # the search SQL and this derivation change together
-            raise RuntimeError(f"probe_sql: {old!r} is no longer in the search SQL")
-        sql = sql.replace(old, new)
-    return sql
+    return _SQL.format(
+        rows=f"(SELECT id AS rowid FROM search_rows ORDER BY id DESC LIMIT {int(rows)})",
+        match="1", unchecked="", passage=_PASSAGE, in_attachments=_IN_ATTACHMENTS, day=DAY,
+        limit=":limit",
+    )  # fmt: skip
 
 
 def search(

@@ -272,6 +272,7 @@ def schedule(
         status = scheduler.run(
             seeds_dir, db_path, max_crawls, list_only, once_only, memory_mb, batch_sites,
             site_time_limit, now, rescan, overrides, redis_url, spool, retry,
+            overrides_dict(overrides).get("ZWGK_FLEET_PREFIX"),
         )  # fmt: skip
     except ValueError as exc:
         raise ZwgkError(str(exc)) from None

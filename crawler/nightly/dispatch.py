@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from archive.records import utcnow
 from crawler.sites.seeds import SiteConfig
@@ -41,7 +41,7 @@ class Dispatch:
 class Dispatched:
     sites: int = 0
     queued: int = 0
-    skipped: dict[str, str] | None = None  # site id -> why not queued
+    skipped: dict[str, str] = field(default_factory=dict)  # site id -> why not queued
     attempts: int = 0
     error: str = ""  # the last failure when the night could not be queued
 
@@ -50,8 +50,8 @@ class Dispatched:
             tries = f"{self.attempts} attempt" + ("s" if self.attempts != 1 else "")
             return [f"{self.sites} sites: not queued after {tries}: {self.error}"]
         found = [f"{self.sites} sites: {self.queued} queued for the fleet, "
-                 f"{len(self.skipped or {})} skipped"]  # fmt: skip
-        found += [f"skipped {site}: {why}" for site, why in sorted((self.skipped or {}).items())]
+                 f"{len(self.skipped)} skipped"]  # fmt: skip
+        found += [f"skipped {site}: {why}" for site, why in sorted(self.skipped.items())]
         return found
 
 
@@ -86,9 +86,7 @@ def enqueue_night(
             if stopping.wait(dispatch.retry_seconds):
                 return done
             continue
-        done.error = ""
-        done.queued += len(result.jobs)
-        done.skipped = result.skipped
+        done.error, done.queued, done.skipped = "", len(result.jobs), result.skipped
         for job in result.jobs:
             logger.info("queued %s: job %s (%s walk)", job.site_id, job.id, job.walk)
         return done
